@@ -1,0 +1,65 @@
+/**
+ * `brine call --local FUN [ARG...] [k=v...]`: run an execution function on this host, as
+ * `salt-call --local` does, and print its return through Salt's outputters.
+ */
+import type { Command } from 'commander';
+import { loadMinionConfig, DEFAULT_CONFIG_DIR } from '../../common/config';
+import { BrineError } from '../../common/errors';
+import { parseCliArgs } from '../../minion/exec/args';
+import { callFunction } from '../../minion/exec/index';
+import { MinionRuntime } from '../../minion/runtime';
+import { render } from '../output/index';
+import { outputOptions, type OutputFlags } from '../output-flags';
+
+interface CallFlags extends OutputFlags {
+  local?: boolean;
+  configDir: string;
+  id?: string;
+}
+
+/** Register the `call` subcommand. */
+export function registerCall(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('call')
+    .description('run an execution function on this host (like salt-call)')
+    .argument('<fun>', 'function, e.g. state.apply, grains.items, test.ping')
+    .argument('[args...]', 'positional arguments and key=value keyword arguments')
+    .option('--local', 'masterless: use local file_roots and pillar_roots (the only mode until the master exists)')
+    .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR)
+    .option('--id <id>', 'override the minion id')
+    .option('--out <outputter>', 'highstate, nested, json, yaml, txt, raw or quiet')
+    .option('--out-indent <n>', 'indent for json output', (v) => Number.parseInt(v, 10))
+    .option('--no-color', 'never print colours')
+    .option('--force-color', 'print colours even when not on a terminal')
+    .option('--state-output <mode>', 'full, terse, mixed, changes or filter')
+    .option('--state-verbose <bool>', 'show states that succeeded without changes (True/False)')
+    .action(async (fun: string, words: string[], flags: CallFlags) => {
+      setExit(await runCall(fun, words, flags));
+    });
+}
+
+async function runCall(fun: string, words: string[], flags: CallFlags): Promise<number> {
+  if (!flags.local) {
+    process.stderr.write('brine call: only --local is available until the master/minion transport exists (use: brine call --local ...)\n');
+    return 2;
+  }
+  let minion: MinionRuntime;
+  try {
+    const overrides = flags.id ? { id: flags.id } : {};
+    minion = new MinionRuntime(loadMinionConfig(flags.configDir, overrides));
+  } catch (e) {
+    process.stderr.write(`brine call: ${e instanceof BrineError ? e.describe() : (e as Error).message}\n`);
+    return 1;
+  }
+  const { args, kwargs } = parseCliArgs(words);
+  const result = await callFunction(fun, args, kwargs, minion);
+  const outputter = flags.out ?? result.outputter;
+  try {
+    const text = render(outputter, { local: result.data }, outputOptions(flags, minion.config));
+    if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  } catch (e) {
+    process.stderr.write(`brine call: ${e instanceof BrineError ? e.describe() : (e as Error).message}\n`);
+    return 1;
+  }
+  return result.retcode;
+}

@@ -1,0 +1,25 @@
+/** The `brine` command line: one binary, Salt's habits (see README). */
+import { Command } from 'commander';
+import { registerCall } from './commands/call';
+
+/** Parse argv, run the chosen command and resolve to the process exit status. */
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command();
+  program
+    .name('brine')
+    .description('SaltStack-style configuration management: SLS trees, Jinja, highstate, over NATS')
+    .showHelpAfterError()
+    .exitOverride();
+  registerCall(program, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    return err.exitCode ?? 1;
+  }
+  return exitCode;
+}

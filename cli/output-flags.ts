@@ -1,0 +1,24 @@
+/** Turning CLI flags and config into outputter options (colour only on a TTY unless forced). */
+import type { MinionConfig } from '../common/config';
+import type { OutputOptions } from './output/index';
+
+/** Output flags shared by the commands that print returns. */
+export interface OutputFlags {
+  out?: string;
+  outIndent?: number;
+  color?: boolean;
+  forceColor?: boolean;
+  stateOutput?: string;
+  stateVerbose?: string;
+}
+
+/** Compute outputter options from flags, config and whether stdout is a terminal. */
+export function outputOptions(flags: OutputFlags, config?: Pick<MinionConfig, 'color' | 'state_output' | 'state_verbose'>): OutputOptions {
+  let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  if (config?.color === false) color = false;
+  if (flags.color === false) color = false;
+  if (flags.forceColor) color = true;
+  const verbose = flags.stateVerbose === undefined ? (config?.state_verbose ?? true) : !/^(false|0|no)$/i.test(flags.stateVerbose);
+  const mode = (flags.stateOutput ?? config?.state_output ?? 'full') as OutputOptions['stateOutput'];
+  return { color, stateVerbose: verbose, stateOutput: mode };
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# First command of the README: install everything Brine needs on a fresh Debian machine
+# (Debian's nats-server, the npm packages from the committed lock file), build, and run the
+# main job on the example tree. Non-interactive and repeatable.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if ! command -v nats-server >/dev/null 2>&1; then
+  echo "==> installing nats-server from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq nats-server >/dev/null
+fi
+
+echo "==> installing npm packages (lock file, install scripts approved in package.json)"
+npm ci --no-fund --no-audit --loglevel=error
+
+echo "==> building"
+npm run --silent build
+
+echo "==> main job: what the example tree would do on ctrl-1 (masterless, test=True)"
+# The deploy SLS need pkg/service/sysctl (next milestone); these use file and cmd states.
+./bin/brine call --local -c examples/ctrl-1 state.apply \
+  rabbitmq-server.setup,mariadb-galera.setup,ha.setup,openstack.rc test=True || status=$?
+status=${status:-0}
+# test=True exits 0 when every state would succeed.
+exit "$status"
