@@ -1,0 +1,2 @@
+passwords:
+  mysql: changeme-mysql

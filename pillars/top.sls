@@ -1,0 +1,8 @@
+base:
+  'ctrl-*':
+    - network
+    - rabbitmq
+    - mysql-galera
+    - ha
+    - openstack
+    - keepalived

@@ -1,0 +1,3 @@
+salt://ha/files/setup.sh:
+  cmd.script:
+    - template: jinja

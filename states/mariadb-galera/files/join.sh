@@ -1,0 +1,4 @@
+#!/bin/sh
+
+systemctl stop mysql
+systemctl start mysql

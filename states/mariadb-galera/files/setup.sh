@@ -1,0 +1,4 @@
+#!/bin/sh
+
+systemctl stop mysql
+galera_new_cluster

@@ -1,0 +1,4 @@
+mariadb join:
+  cmd.script:
+    - name: salt://mariadb-galera/files/join.sh
+    - template: jinja

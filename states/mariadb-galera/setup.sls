@@ -1,0 +1,4 @@
+mariadb setup:
+  cmd.script:
+    - name: salt://mariadb-galera/files/setup.sh
+    - template: jinja

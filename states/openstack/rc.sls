@@ -1,0 +1,4 @@
+/root/.openrc:
+  file.managed:
+    - source: salt://openstack/files/openrc
+    - template: jinja

@@ -1,0 +1,4 @@
+rabbitmq join:
+  cmd.script:
+    - name: salt://rabbitmq-server/files/join.sh
+    - template: jinja
