@@ -12,8 +12,8 @@ if ! command -v nats-server >/dev/null 2>&1; then
   apt-get install -y -qq nats-server >/dev/null
 fi
 
-echo "==> installing npm packages (lock file, install scripts approved in package.json)"
-npm ci --no-fund --no-audit --loglevel=error
+echo "==> installing npm packages (exact versions from the committed lock file; install scripts approved in package.json)"
+npm install --no-save --no-fund --no-audit --loglevel=error
 
 echo "==> building"
 npm run --silent build

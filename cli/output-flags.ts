@@ -13,12 +13,18 @@ export interface OutputFlags {
 }
 
 /** Compute outputter options from flags, config and whether stdout is a terminal. */
-export function outputOptions(flags: OutputFlags, config?: Pick<MinionConfig, 'color' | 'state_output' | 'state_verbose'>): OutputOptions {
+export function outputOptions(
+  flags: OutputFlags,
+  config?: Pick<MinionConfig, 'color' | 'state_output' | 'state_verbose'>,
+  retcode = 0,
+): OutputOptions {
   let color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
   if (config?.color === false) color = false;
   if (flags.color === false) color = false;
   if (flags.forceColor) color = true;
   const verbose = flags.stateVerbose === undefined ? (config?.state_verbose ?? true) : !/^(false|0|no)$/i.test(flags.stateVerbose);
   const mode = (flags.stateOutput ?? config?.state_output ?? 'full') as OutputOptions['stateOutput'];
-  return { color, stateVerbose: verbose, stateOutput: mode };
+  const opts: OutputOptions = { color, stateVerbose: verbose, stateOutput: mode, retcode };
+  if (flags.outIndent !== undefined && !Number.isNaN(flags.outIndent)) opts.outputIndent = flags.outIndent;
+  return opts;
 }

@@ -55,7 +55,7 @@ async function runCall(fun: string, words: string[], flags: CallFlags): Promise<
   const result = await callFunction(fun, args, kwargs, minion);
   const outputter = flags.out ?? result.outputter;
   try {
-    const text = render(outputter, { local: result.data }, outputOptions(flags, minion.config));
+    const text = render(outputter, { local: result.data }, outputOptions(flags, minion.config, result.retcode));
     if (text) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   } catch (e) {
     process.stderr.write(`brine call: ${e instanceof BrineError ? e.describe() : (e as Error).message}\n`);
