@@ -37,7 +37,7 @@ export function compilePillar(inp: PillarInputs): Dict {
     try {
       const r = new JinjaRenderer(inp.files, { pillar: {}, grains: inp.grains, opts: inp.opts, saltenv: env });
       const data = renderSls(inp.files.read(url, env).toString('utf8'), { sls: 'top', url, saltenv: env }, r);
-      if (isDict(data)) Object.assign(tops, data);
+      if (isDict(data)) tops[env] = data;
     } catch (e) {
       errors.push(`Rendering Pillar top file failed: ${describe(e)}`);
     }

@@ -44,6 +44,8 @@ export interface StateReturn {
   result: boolean | null;
   changes: Dict;
   comment: string;
+  /** Salt's optional `warnings` list, shown by the highstate outputter. */
+  warnings?: string[];
 }
 
 /** A state return as the engine reports it, keyed by `<mod>_|-<id>_|-<name>_|-<fun>`. */

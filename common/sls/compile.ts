@@ -95,11 +95,7 @@ export function compileTop(inp: CompileInputs, provider = new FileSlsProvider(in
         errors.push('Top data was not formed as a dict');
         continue;
       }
-      for (const [k, v] of Object.entries(data)) {
-        if (k === 'include') continue;
-        if (!(k in tops)) tops[k] = v;
-        else if (isDict(tops[k]) && isDict(v)) tops[k] = { ...v, ...(tops[k] as Dict) };
-      }
+      tops[env] = data;
     } catch (e) {
       errors.push(`Unable to render top file: ${describe(e)}`);
     }

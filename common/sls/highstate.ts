@@ -6,7 +6,7 @@
  */
 import { BrineError } from '../errors';
 import type { HighData } from '../types';
-import { fnmatch } from './fnmatch';
+import { fnmatchCase as fnmatch } from '../match/fnmatch';
 import { isDict } from './shape';
 
 /** Where SLS files come from: rendering and listing per saltenv. */

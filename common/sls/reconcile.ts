@@ -4,7 +4,7 @@
  * Error texts are Salt 3006's.
  */
 import type { HighData } from '../types';
-import { fnmatch } from './fnmatch';
+import { fnmatchCase as fnmatch } from '../match/fnmatch';
 import { isDict } from './shape';
 
 /** Requisite argument names (Salt's STATE_REQUISITE_KEYWORDS). */

@@ -361,12 +361,16 @@ function defaultSleep(ms: number): Promise<void> {
 const ENGINE_KEYS = new Set([
   'state', 'fun', 'name', 'order', 'failhard', 'onlyif', 'unless', 'creates', 'retry', 'parallel',
   'reload_modules', 'reload_grains', 'reload_pillar', 'fire_event', 'check_cmd', 'listen', 'listen_in',
-  'require', 'require_any', 'require_in', 'watch', 'watch_any', 'watch_in', 'prereq', 'prereq_in',
+  'require_any', 'require_in', 'watch', 'watch_any', 'watch_in', 'prereq', 'prereq_in',
   'prerequired', 'onchanges', 'onchanges_any', 'onchanges_in', 'onfail', 'onfail_any', 'onfail_all',
   'onfail_in', 'onfail_stop', 'use', 'use_in', 'name_order',
 ]);
 
-/** The arguments a state function receives: the chunk minus engine keys and dunders. */
+/**
+ * The arguments a state function receives: the chunk minus engine keys and dunders.
+ * `require` is passed on, as Salt does for functions that take it (file.directory's `clean`
+ * keeps the files of the states it requires).
+ */
 export function stateArguments(low: LowChunk): Dict {
   const args: Dict = {};
   for (const [k, v] of Object.entries(low)) {

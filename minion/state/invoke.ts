@@ -15,13 +15,20 @@ export async function runStateFunction(
   const outcome = await fn.check(name, args, ctx);
   switch (outcome.kind) {
     case 'in-state':
-      return { name, changes: outcome.changes ?? {}, result: true, comment: outcome.comment };
+      return withWarnings({ name, changes: outcome.changes ?? {}, result: true, comment: outcome.comment }, outcome.warnings);
     case 'invalid':
       return { name, changes: {}, result: false, comment: outcome.comment };
     case 'drift': {
-      if (ctx.test) return { name, changes: outcome.changes, result: null, comment: outcome.testComment };
+      if (ctx.test) {
+        return withWarnings({ name, changes: outcome.changes, result: null, comment: outcome.testComment }, outcome.warnings);
+      }
       const applied = await fn.apply(name, args, ctx, outcome.plan);
-      return { name, changes: applied.changes, result: applied.result, comment: applied.comment };
+      const ret = { name, changes: applied.changes, result: applied.result, comment: applied.comment };
+      return withWarnings(ret, applied.warnings ?? outcome.warnings);
     }
   }
+}
+
+function withWarnings(ret: StateReturn, warnings: string[] | undefined): StateReturn {
+  return warnings?.length ? { ...ret, warnings } : ret;
 }

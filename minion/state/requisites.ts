@@ -3,7 +3,7 @@
  * `onfail`, `prereq` (and their `_any`/`_all` forms) point at, matched as Salt does
  * (ID or name globs, `sls:` for whole files, `id:` for any module).
  */
-import { fnmatch } from '../../common/sls/fnmatch';
+import { compileFnmatch } from '../../common/match/fnmatch';
 import { isDict } from '../../common/sls/shape';
 import { chunkTag } from '../../common/sls/lowstate';
 import type { LowChunk } from '../../common/types';
@@ -37,13 +37,11 @@ export function resolveRequisites(low: LowChunk, chunks: readonly LowChunk[]): R
       if (reqKey === undefined || rawVal === null || rawVal === undefined) continue;
       const reqVal = String(rawVal);
       let found = false;
+      const matches = /[*?[]/.test(reqVal) ? compileFnmatch(reqVal) : (s: string) => s === reqVal;
       for (const chunk of chunks) {
         let hit: boolean;
-        if (reqKey === 'sls') hit = fnmatch(chunk.__sls__, reqVal);
-        else
-          hit =
-            (fnmatch(chunk.name, reqVal) || fnmatch(chunk.__id__, reqVal)) &&
-            (reqKey === 'id' || chunk.state === reqKey);
+        if (reqKey === 'sls') hit = matches(chunk.__sls__);
+        else hit = (matches(chunk.name) || matches(chunk.__id__)) && (reqKey === 'id' || chunk.state === reqKey);
         if (!hit) continue;
         found = true;
         if (chunkTag(chunk) === self) continue;

@@ -34,6 +34,8 @@ export interface StateContext {
 export interface InState {
   kind: 'in-state';
   comment: string;
+  /** Warnings shown to the operator (Salt's `warnings` list). */
+  warnings?: string[];
   /** Rarely non-empty (Salt reports some no-op changes); usually `{}`. */
   changes?: Dict;
 }
@@ -41,6 +43,7 @@ export interface InState {
 /** The outcome of `check` when something must change. */
 export interface Drift<P = unknown> {
   kind: 'drift';
+  warnings?: string[];
   /** The changes Salt shows in test mode (and usually also after applying). */
   changes: Dict;
   /** Salt's test-mode comment ("The file /x is set to be changed", ...). */
@@ -59,6 +62,7 @@ export type CheckOutcome<P = unknown> = InState | Drift<P> | Invalid;
 
 /** What `apply` reports: the changes made, the comment, and whether it worked. */
 export interface Applied {
+  warnings?: string[];
   result: boolean;
   changes: Dict;
   comment: string;

@@ -37,12 +37,12 @@ export class TempTree {
   }
 
   /** Write the minion config and return its directory (for `brine call -c`). */
-  configDir(extra = ''): string {
+  configDir(extra = '', grains: Record<string, string> = {}): string {
     const cfg = path.join(this.dir, 'etc');
     fs.mkdirSync(cfg, { recursive: true });
     fs.writeFileSync(
       path.join(cfg, 'minion'),
-      `id: testminion\ngrains:\n  host: testminion\nfile_roots:\n  base: [${this.states}]\npillar_roots:\n  base: [${this.pillars}]\ncachedir: ${path.join(this.dir, 'cache')}\n${extra}`,
+      `id: testminion\ngrains:\n  host: testminion\n${Object.entries(grains).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}\n`).join('')}file_roots:\n  base: [${this.states}]\npillar_roots:\n  base: [${this.pillars}]\ncachedir: ${path.join(this.dir, 'cache')}\n${extra}`,
     );
     return cfg;
   }
