@@ -1,14 +1,14 @@
 /** Salt's timing fields: `start_time` as Python's time().isoformat(), `duration` in milliseconds. */
 
-/** A started stopwatch: the wall-clock start and a monotonic origin. */
+/** A started stopwatch: the wall-clock start (ms since the epoch, fractional) and a monotonic origin. */
 export interface Stopwatch {
-  readonly wall: Date;
+  readonly wallMs: number;
   readonly mono: bigint;
 }
 
 /** Start timing a state. */
 export function startStopwatch(): Stopwatch {
-  return { wall: new Date(), mono: process.hrtime.bigint() };
+  return { wallMs: performance.timeOrigin + performance.now(), mono: process.hrtime.bigint() };
 }
 
 /** Local time of day like Python's `datetime.time.isoformat()` (`HH:MM:SS.ffffff`, fraction omitted when zero). */
@@ -22,6 +22,7 @@ export function isoTimeOfDay(d: Date, micro = d.getMilliseconds() * 1000): strin
 export function stopStopwatch(sw: Stopwatch): { start_time: string; duration: number } {
   const elapsedNs = process.hrtime.bigint() - sw.mono;
   const duration = Number(elapsedNs / 1000n) / 1000;
-  const micro = sw.wall.getMilliseconds() * 1000 + Number(sw.mono % 1000n);
-  return { start_time: isoTimeOfDay(sw.wall, micro), duration };
+  const whole = Math.floor(sw.wallMs);
+  const micro = new Date(whole).getMilliseconds() * 1000 + Math.floor((sw.wallMs - whole) * 1000);
+  return { start_time: isoTimeOfDay(new Date(whole), micro), duration };
 }
