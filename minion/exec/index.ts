@@ -3,6 +3,7 @@ import { BrineError } from '../../common/errors';
 import type { Dict } from '../../common/types';
 import type { MinionRuntime } from '../runtime';
 import type { ExecFunction, ExecResult } from './contract';
+import { cmdFunctions } from './cmd';
 import { infoFunctions } from './info';
 import { slsutilFunctions } from './slsutil';
 import { stateFunctions } from './state';
@@ -10,6 +11,7 @@ import { stateFunctions } from './state';
 /** Every execution function Brine knows. */
 export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...infoFunctions,
+  ...cmdFunctions,
   ...stateFunctions,
   ...slsutilFunctions,
 };

@@ -2,10 +2,9 @@
  * The global state arguments `onlyif`, `unless` and `creates`, checked before a state
  * function runs (Salt's `_run_check`). Commands run through the shell like `cmd.retcode`.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { LowChunk } from '../../common/types';
+import { runCommand } from '../states/cmd/runner';
 
 /** The verdict of the checks: `skip` means the state is not run and reported as a success. */
 export interface ConditionVerdict {
@@ -96,26 +95,24 @@ async function checkUnless(entries: unknown[], low: LowChunk, retcode: RetcodeRu
   return last;
 }
 
-/** The default RetcodeRunner: `/bin/sh -c`, honouring the chunk's cwd, env and shell. */
-export const shellRetcode: RetcodeRunner = (command, low) =>
-  new Promise((resolve) => {
-    const shell = typeof low.shell === 'string' ? low.shell : '/bin/sh';
-    const env = { ...process.env, ...envOf(low.env) };
-    const child = spawn(shell, ['-c', command], {
-      cwd: typeof low.cwd === 'string' ? low.cwd : os.homedir(),
-      env,
-      stdio: 'ignore',
+/**
+ * The default RetcodeRunner, as Salt's `cmd.retcode` for onlyif/unless: the chunk's shell
+ * (default /bin/sh), cwd, runas, env, umask, timeout and success_retcodes apply.
+ */
+export const shellRetcode: RetcodeRunner = async (command, low) => {
+  try {
+    const r = await runCommand({
+      cmd: command,
+      shell: typeof low.shell === 'string' ? low.shell : '/bin/sh',
+      cwd: typeof low.cwd === 'string' ? low.cwd : undefined,
+      runas: typeof low.runas === 'string' ? low.runas : undefined,
+      env: low.env,
+      umask: low.umask,
+      timeout: low.timeout,
     });
-    child.on('error', () => resolve(127));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-
-function envOf(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  const add = (d: unknown) => {
-    if (d && typeof d === 'object' && !Array.isArray(d)) for (const [k, val] of Object.entries(d)) out[k] = String(val);
-  };
-  if (Array.isArray(v)) v.forEach(add);
-  else add(v);
-  return out;
-}
+    const ok = Array.isArray(low.success_retcodes) ? low.success_retcodes.map(Number) : [];
+    return ok.includes(r.retcode) ? 0 : r.retcode;
+  } catch {
+    return 127;
+  }
+};
