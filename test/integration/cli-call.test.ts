@@ -144,4 +144,36 @@ describe('brine call --local (CLI)', function () {
     assert.deepEqual(jsonOut('test.ping').data, { local: true });
     assert.deepEqual(jsonOut('grains.get', 'host').data, { local: 'testminion' });
   });
+
+  it('state.single applies one state function with its arguments', () => {
+    const f = path.join(tree.work, 'single');
+    const r = jsonOut('state.single', 'file.managed', f, 'contents=one', 'mode=0600');
+    assert.equal(r.status, 0);
+    assert.equal(fs.readFileSync(f, 'utf8'), 'one\n');
+    assert.equal(fs.statSync(f).mode & 0o777, 0o600);
+    const key = `file_|-${f}_|-${f}_|-managed`;
+    assert.ok(key in (r.data.local as object), JSON.stringify(r.data));
+  });
+
+  it('slsutil.renderer renders a salt:// file through jinja|yaml with context', () => {
+    tree.state('r.sls', "a: {{ grains['host'] }}\nb: [1, 2]\n");
+    assert.deepEqual(jsonOut('slsutil.renderer', 'salt://r.sls').data, { local: { a: 'testminion', b: [1, 2] } });
+  });
+
+  it('pillar.items, pillar.get with a colon path and grains.item', () => {
+    tree.pillar('top.sls', "base:\n  '*':\n    - p\n").pillar('p.sls', 'netprefix:\n  srv:\n    prefix: 10.0.0\n');
+    assert.deepEqual(jsonOut('pillar.items').data, { local: { netprefix: { srv: { prefix: '10.0.0' } } } });
+    assert.deepEqual(jsonOut('pillar.get', 'netprefix:srv:prefix').data, { local: '10.0.0' });
+    assert.deepEqual(jsonOut('pillar.get', 'nope', 'dflt').data, { local: 'dflt' });
+    assert.deepEqual(jsonOut('grains.item', 'host', 'id').data, { local: { host: 'testminion', id: 'testminion' } });
+  });
+
+  it('a pillar that does not render stops the state run and says why', () => {
+    tree.pillar('top.sls', "base:\n  '*':\n    - p\n").pillar('p.sls', 'a: {{ nope }}\n');
+    tree.state('t.sls', 'x:\n  test.nop\n');
+    const r = jsonOut('state.apply', 't');
+    assert.equal(r.status, 1);
+    assert.match((r.data.local as string[]).join('\n'), /Pillar failed to render with the following messages:\n.*p\.sls.*nope/s);
+  });
 });
+
