@@ -10,17 +10,6 @@ import { FILTERS, TESTS } from './registry';
 
 const js = (value: unknown): string => JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 
-const BINARY: Record<string, string> = {
-  Add: 'add',
-  Sub: 'sub',
-  Mul: 'mul',
-  Div: 'div',
-  FloorDiv: 'floordiv',
-  Mod: 'mod',
-  Pow: 'pow',
-  Concat: 'concat',
-};
-
 /** Nunjucks's compiler emitting Jinja semantics. */
 export class SaltCompiler extends Compiler {
   /** Record the current statement's position for error reports. */
@@ -34,12 +23,30 @@ export class SaltCompiler extends Compiler {
     super._emitLine(m ? `return ${m[1]};` : code);
   }
 
+  /**
+   * Render functions report their result only after their own try block: the code of an
+   * importing template that runs in the import's callback must not be caught (and located)
+   * by the imported template.
+   */
+  override _emitFuncBegin(node: NjNode, name: string): void {
+    this.buffer = 'output';
+    (this as unknown as { _scopeClosers: string })._scopeClosers = '';
+    this._emitLine(`function ${name}(env, context, frame, runtime, cb) {`);
+    this._emitLine(`var lineno = ${node.lineno};`);
+    this._emitLine(`var colno = ${node.colno};`);
+    this._emitLine(`var ${this.buffer} = "";`);
+    this._emitLine('var done = cb, result = null;');
+    this._emitLine('cb = function(err, res) { if (!result) { result = [err, res]; } };');
+    this._emitLine('try {');
+  }
+
   override _emitFuncEnd(noReturn?: boolean): void {
     if (!noReturn) this._emitLine(`cb(null, ${this.buffer});`);
     this._closeScopeLevels();
     this._emitLine('} catch (e) {');
-    this._emitLine(`  cb(env.py.fail(e, ${this._templateName()}, lineno));`);
+    this._emitLine(`  if (!result) { result = [env.py.fail(e, ${this._templateName()}, lineno)]; }`);
     this._emitLine('}');
+    this._emitLine('if (result) { done(result[0], result[1]); }');
     this._emitLine('}');
     this.buffer = null;
   }
@@ -63,35 +70,35 @@ export class SaltCompiler extends Compiler {
   }
 
   compileAdd(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Add);
+    this.binary(node, frame, 'add');
   }
 
   compileSub(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Sub);
+    this.binary(node, frame, 'sub');
   }
 
   compileMul(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Mul);
+    this.binary(node, frame, 'mul');
   }
 
   compileDiv(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Div);
+    this.binary(node, frame, 'div');
   }
 
   compileFloorDiv(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.FloorDiv);
+    this.binary(node, frame, 'floordiv');
   }
 
   compileMod(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Mod);
+    this.binary(node, frame, 'mod');
   }
 
   compilePow(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Pow);
+    this.binary(node, frame, 'pow');
   }
 
   compileConcat(node: NjNode, frame: NjFrame): void {
-    this.binary(node, frame, BINARY.Concat);
+    this.binary(node, frame, 'concat');
   }
 
   compileNeg(node: NjNode, frame: NjFrame): void {
@@ -280,6 +287,11 @@ export class SaltCompiler extends Compiler {
       default:
         return 'expression';
     }
+  }
+
+  /** How Jinja names an imported template in messages: `'x/map.jinja'`. */
+  private templateLabel(node: NjNode): string {
+    return node.typename === 'Literal' && typeof node.value === 'string' ? `'${node.value}'` : this.nodeName(node);
   }
 
   compileFunCall(node: NjNode, frame: NjFrame): void {
@@ -505,7 +517,7 @@ export class SaltCompiler extends Compiler {
       const name = (isPair ? (nameNode.key as NjNode).value : nameNode.value) as string;
       const alias = (isPair ? (nameNode.value as NjNode).value : nameNode.value) as string;
       const id = this._tmpid();
-      this._emitLine(`var ${id} = env.py.imported(${importedId}, ${js(name)}, ${js(this.nodeName(node.template as NjNode))});`);
+      this._emitLine(`var ${id} = env.py.imported(${importedId}, ${js(name)}, ${js(this.templateLabel(node.template as NjNode))});`);
       frame.set(alias, id);
       if (frame.parent) this._emitLine(`frame.set(${js(alias)}, ${id});`);
       else this._emitLine(`context.setVariable(${js(alias)}, ${id});`);

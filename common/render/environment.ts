@@ -28,11 +28,18 @@ type RenderableTemplate = nunjucks.Template & {
   getExported(...args: unknown[]): unknown;
 };
 
-/** `tplfile`, `tpldir`, `tpldot` of a salt:// template, as Salt's loader sets them. */
+const varsCache = new Map<string, Record<string, string>>();
+
+/** `tplfile`, `tpldir`, `tpldot` of a salt:// template, as Salt's loader sets them (a shared, frozen object). */
 export function templateVars(url: string): Record<string, string> {
+  const hit = varsCache.get(url);
+  if (hit) return hit;
+  if (varsCache.size > 1000) varsCache.clear();
   const file = url.startsWith('salt://') ? url.slice('salt://'.length).split('?')[0] : url;
   const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
-  return { tplfile: file, tpldir: dir || '.', tpldot: dir.replace(/\//g, '.') };
+  const vars = Object.freeze({ tplfile: file, tpldir: dir || '.', tpldot: dir.replace(/\//g, '.') });
+  varsCache.set(url, vars);
+  return vars;
 }
 
 /** Resolve a template name used in an import/include against the importing template's URL. */
@@ -59,6 +66,7 @@ export function resolveTemplateUrl(name: string, parent: string): string {
 export class SaltEnvironment implements RuntimeHost {
   private readonly nj: nunjucks.Environment;
   private readonly stack: RenderState[] = [];
+  private readonly templates = new WeakMap<CompiledTemplate, RenderableTemplate>();
 
   constructor(private readonly files: FileSource) {
     this.nj = new nunjucks.Environment([], { autoescape: false, dev: true });
@@ -89,13 +97,19 @@ export class SaltEnvironment implements RuntimeHost {
   }
 
   private template(compiled: CompiledTemplate, url: string): RenderableTemplate {
+    const known = this.templates.get(compiled);
+    if (known) return known;
     const tmpl = new nunjucks.Template({ type: 'code', obj: compiled } as unknown as string, this.nj, url) as RenderableTemplate;
     tmpl.compile();
     const getExported = tmpl.getExported.bind(tmpl);
     // An import sees its own tplfile/tpldir under its context (the importer's with context,
-    // else none), then the render globals.
-    tmpl.getExported = (...args: unknown[]) =>
-      typeof args[0] === 'function' ? getExported(templateVars(url), null, args[0]) : getExported({ ...templateVars(url), ...(args[0] as object) }, ...args.slice(1));
+    // else none), then the render globals. It never writes into the importer's scopes.
+    tmpl.getExported = (...args: unknown[]) => {
+      const cb = args[args.length - 1];
+      const ctx = typeof args[0] === 'function' ? templateVars(url) : { ...templateVars(url), ...(args[0] as object) };
+      return getExported(ctx, null, cb);
+    };
+    this.templates.set(compiled, tmpl);
     return tmpl;
   }
 

@@ -4,9 +4,9 @@
  * Salt's filters (filters-salt.ts) replace some of them, as Salt's environment does.
  */
 import { bindArgs, splitCallArgs } from './call-args';
-import { getattr, getitem, pyMethod, MISSING } from './python-methods';
+import { getitem, pyMethod, MISSING } from './python-methods';
 import { formatFloat, percentFormat, toFixedHalfEven } from './python-format';
-import { contains, eq, iterate, len, sortItems, truth } from './python-ops';
+import { add, eq, iterate, len, sortItems, truth } from './python-ops';
 import { pyRepr, pyStr } from './python-repr';
 import { pyCapitalize, pySplitlines, pyStrip } from './python-strings';
 import {
@@ -110,9 +110,10 @@ function doRound(value: unknown, ...args: unknown[]): unknown {
   const p = num(precision as number);
   const x = num(value as number);
   if (!['common', 'ceil', 'floor'].includes(String(method))) throw new PyError('FilterArgumentError', 'method must be common, ceil or floor');
-  if (method === 'common') return mkFloat(parseFloat(toFixedHalfEven(x, p)));
+  const float = isFloat(value);
+  if (method === 'common') return mkNum(parseFloat(toFixedHalfEven(x, p)), float);
   const f = 10 ** p;
-  return mkFloat((method === 'ceil' ? Math.ceil(x * f) : Math.floor(x * f)) / f);
+  return mkNum((method === 'ceil' ? Math.ceil(x * f) : Math.floor(x * f)) / f, float);
 }
 
 function doIndent(value: unknown, ...args: unknown[]): unknown {
@@ -242,16 +243,7 @@ function doSum(value: unknown, ...args: unknown[]): unknown {
   const [attribute, start] = bindArgs('sum', args, [['attribute', null], ['start', 0]]).values;
   let items = iterate(value);
   if (attribute !== null) items = items.map(attrGetter(attribute));
-  let total: unknown = start;
-  let float = isFloat(start);
-  let acc = num(start as number);
-  for (const x of items) {
-    if (!isNumeric(x)) typeError(`unsupported operand type(s) for +: '${pyTypeName(total)}' and '${pyTypeName(x)}'`);
-    acc += num(x);
-    float ||= isFloat(x);
-    total = acc;
-  }
-  return mkNum(acc, float);
+  return items.reduce((total: unknown, x) => add(total, x), start);
 }
 
 function doTruncate(value: unknown, ...args: unknown[]): unknown {
@@ -260,6 +252,7 @@ function doTruncate(value: unknown, ...args: unknown[]): unknown {
   const l = num(length as number);
   const e = pyStr(end);
   const lw = leeway === null ? 5 : num(leeway as number);
+  if (l < e.length) throw new PyError('AssertionError', `expected length >= ${e.length}, got ${l}`);
   if (s.length <= l + lw) return s;
   if (truth(killwords)) return s.slice(0, l - e.length) + e;
   const cut = s.slice(0, l - e.length);
@@ -507,8 +500,3 @@ export const JINJA_FILTERS: Record<string, FilterFn> = {
   wordwrap: doWordwrap,
   xmlattr: doXmlattr,
 };
-
-/** `x in y` as a filter argument helper for the `in` test. */
-export function inTest(value: unknown, seq: unknown): boolean {
-  return contains(seq, value);
-}

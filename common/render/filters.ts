@@ -14,7 +14,7 @@ const ACCEPT_UNDEFINED = new Set(['default', 'd', 'int', 'float', 'to_bool', 'it
 function guard(name: string, f: FilterFn): FilterFn {
   if (ACCEPT_UNDEFINED.has(name)) return f;
   return (value: unknown, ...args: unknown[]) => {
-    if (value instanceof JinjaUndefined) value.fail();
+    if (value instanceof JinjaUndefined && !value.lenient) value.fail();
     return f(value, ...args);
   };
 }
@@ -32,4 +32,5 @@ export function installFiltersAndTests(): void {
 
 installFiltersAndTests();
 
+/** The installed tables (the same objects as in registry.ts). */
 export { FILTERS, TESTS };

@@ -26,6 +26,7 @@ export interface NjTokenizer {
   forward(): void;
   isFinished(): boolean;
   _parseString(delimiter: string): string;
+  _extractRegex(regex: RegExp): RegExpMatchArray | null;
 }
 
 /** Any AST node (nodes.Node). Fields are dynamic, as in Nunjucks. */
@@ -133,6 +134,7 @@ export interface NjParser {
   parseImport(): NjNode;
   parseWithContext(): boolean | null;
   parseAsRoot(): NjNode;
+  parseRaw(tagName?: string): NjNode;
 }
 
 /** Constructor of the Nunjucks parser. */
@@ -253,10 +255,17 @@ export function tokenize(src: string): NjTokenizer {
   return lexer.lex(src, {});
 }
 
+/** Nunjucks's parser class (subclassed by SaltParser). */
 export const Parser = parserModule.Parser;
+/** Nunjucks's code generator class (subclassed by SaltCompiler). */
 export const Compiler = compilerModule.Compiler;
+/** Nunjucks's scope frame class. */
 export const Frame = runtimeModule.Frame;
+/** Nunjucks's marked-safe string (Jinja's Markup); treated as a str. */
 export const SafeString = runtimeModule.SafeString;
+/** Nunjucks's AST node classes (Brine registers its own beside them). */
 export const nodes = nodesModule;
+/** Nunjucks's TemplateError, as its parser throws it. */
 export const NunjucksTemplateError = libModule.TemplateError;
+/** Nunjucks's AST transformer (run before compiling, as Nunjucks does). */
 export const transform = transformer.transform;

@@ -98,6 +98,11 @@ export function useJinjaLexing(tokens: NjTokenizer): void {
 
 const NUMBER_SYMBOL = /^(?:0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|\d[\d_]*(?:[eE][+-]?\d+)?)$/;
 
+/** Whether token `b` starts right where token `a` ends. */
+function adjacent(a: NjToken, b: NjToken): boolean {
+  return a.lineno === b.lineno && b.colno === a.colno + a.value.length;
+}
+
 /** A Jinja number literal (`1_000`, `0x1f`, `1e3`, `2.0`) as a template value. */
 function numberLiteral(text: string, float = false): number | PyFloat {
   const t = text.replace(/_/g, '');
@@ -294,6 +299,33 @@ export class SaltParser extends Parser {
     return new JLoadData(tok.lineno, tok.colno, tok.value.slice('load_'.length), target, body);
   }
 
+  /** `{% raw %}...{% endraw %}`: verbatim up to the first endraw, with `-` whitespace control on both tags. */
+  override parseRaw(): NjNode {
+    const begun = this.advanceAfterBlockEnd();
+    const m = this.tokens._extractRegex(/^([\s\S]*?)\{%(-?)\s*endraw\s*(-?)%\}/);
+    if (!m) this.fail('Missing end of raw directive', begun.lineno, begun.colno);
+    let data = m[1];
+    if (this.dropLeadingWhitespace) data = data.replace(/^\s*/, '');
+    if (m[2] === '-') data = data.replace(/\s*$/, '');
+    this.dropLeadingWhitespace = m[3] === '-';
+    return new nodes.Output(begun.lineno, begun.colno, [new nodes.TemplateData(begun.lineno, begun.colno, data)]);
+  }
+
+  /** Jinja's message for a block left open at the end of the template. */
+  override parseUntilBlocks(...names: string[]): NjNodeList {
+    const body = super.parseUntilBlocks(...names);
+    if (!this.peekToken()) {
+      const expected = names.filter((n) => n !== 'elseif');
+      const open = expected.find((n) => n.startsWith('end'))?.slice(3);
+      this.fail(
+        `Unexpected end of template. Jinja was looking for the following tags: ${expected.map((n) => `'${n}'`).join(' or ')}.${open ? ` The innermost block that needs to be closed is '${open}'.` : ''}`,
+        this.tokens.lineno,
+        this.tokens.colno,
+      );
+    }
+    return body;
+  }
+
   override parseInlineIf(): NjNode {
     const node = this.parseOr();
     if (!this.skipSymbol('if')) return node;
@@ -347,15 +379,23 @@ export class SaltParser extends Parser {
     const tok = this.nextToken();
     if (!tok) this.fail('unexpected end of template');
     let node: NjNode | undefined;
-    if (tok.type === TOKEN.SYMBOL && (tok.value === 'True' || tok.value === 'False' || tok.value === 'None')) {
+    if (tok.type === TOKEN.STRING) {
+      let text = tok.value;
+      while (this.peekToken()?.type === TOKEN.STRING) text += this.nextToken()!.value;
+      node = new nodes.Literal(tok.lineno, tok.colno, text);
+    } else if (tok.type === TOKEN.SYMBOL && (tok.value === 'True' || tok.value === 'False' || tok.value === 'None')) {
       node = new nodes.Literal(tok.lineno, tok.colno, tok.value === 'None' ? null : tok.value === 'True');
     } else if (tok.type === TOKEN.SYMBOL && NUMBER_SYMBOL.test(tok.value)) {
       node = new nodes.Literal(tok.lineno, tok.colno, numberLiteral(tok.value));
+    } else if (tok.type === TOKEN.SYMBOL && /^\d[\d_]*[eE]$/.test(tok.value)) {
+      node = new nodes.Literal(tok.lineno, tok.colno, numberLiteral(this.signedExponent(tok, tok.value), true));
     } else if (tok.type === TOKEN.FLOAT) {
       let text = tok.value;
       const next = this.peekToken();
-      if (next?.type === TOKEN.SYMBOL && /^[eE]\d+$/.test(next.value) && next.lineno === tok.lineno && next.colno === tok.colno + text.length) {
-        text += this.nextToken()!.value;
+      if (next?.type === TOKEN.SYMBOL && adjacent(tok, next) && /^[eE]\d*$/.test(next.value)) {
+        this.nextToken();
+        text += next.value;
+        if (/^[eE]$/.test(next.value)) text = this.signedExponent(next, text);
       }
       node = new nodes.Literal(tok.lineno, tok.colno, numberLiteral(text, true));
     }
@@ -436,6 +476,16 @@ export class SaltParser extends Parser {
     if (tok.type === TOKEN.LEFT_BRACKET) return new nodes.Array(tok.lineno, tok.colno, items);
     if (items.length === 1 && !sawComma) return new nodes.Group(tok.lineno, tok.colno, items);
     return new JTuple(tok.lineno, tok.colno, items);
+  }
+
+  /** The `+3` / `-7` after a number ending in `e` (the lexer splits `1e-7` into three tokens). */
+  private signedExponent(before: NjToken, text: string): string {
+    const sign = this.nextToken();
+    const digits = sign && this.nextToken();
+    if (!sign || !digits || sign.type !== TOKEN.OPERATOR || !['+', '-'].includes(sign.value) || digits.type !== TOKEN.INT || !adjacent(before, sign) || !adjacent(sign, digits)) {
+      this.fail(`invalid number literal ${text}`, before.lineno, before.colno);
+    }
+    return text + sign.value + digits.value;
   }
 
   private parseSubscript(target: NjNode): NjNode {

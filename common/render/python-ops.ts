@@ -37,7 +37,7 @@ export function truth(value: unknown): boolean {
     default:
       break;
   }
-  if (value instanceof JinjaUndefined) value.fail();
+  if (value instanceof JinjaUndefined) return value.lenient ? false : value.fail();
   if (value instanceof PyFloat) return value.value !== 0;
   if (Array.isArray(value)) return value.length > 0;
   if (isStr(value)) return strValue(value).length > 0;
@@ -51,8 +51,8 @@ export function truth(value: unknown): boolean {
 
 /** Python `==`. */
 export function eq(a: unknown, b: unknown): boolean {
-  if (a instanceof JinjaUndefined) a.fail();
-  if (b instanceof JinjaUndefined) b.fail();
+  if (a instanceof JinjaUndefined) return a.lenient ? b instanceof JinjaUndefined : a.fail();
+  if (b instanceof JinjaUndefined) return b.lenient ? false : b.fail();
   if (a === b) return true;
   if (a === null || a === undefined || b === null || b === undefined) return (a ?? null) === (b ?? null);
   if (isNumeric(a) && isNumeric(b)) return num(a) === num(b);
@@ -145,7 +145,7 @@ export function iterate(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return Array.from(value);
   if (isDict(value)) return Object.keys(value);
-  if (value instanceof JinjaUndefined) value.fail();
+  if (value instanceof JinjaUndefined) return value.lenient ? [] : value.fail();
   if (isStr(value)) return Array.from(strValue(value));
   const iter = (value as { pyIter?: unknown } | null)?.pyIter;
   if (typeof iter === 'function') return iter.call(value) as unknown[];
@@ -154,6 +154,9 @@ export function iterate(value: unknown): unknown[] {
 
 /** Unpack one loop item into `n` targets (`for k, v in d.items()`). */
 export function unpack(item: unknown, n: number): unknown[] {
+  if (item === null || item === undefined || typeof item === 'number' || typeof item === 'boolean' || item instanceof PyFloat) {
+    typeError(`cannot unpack non-iterable ${pyTypeName(item)} object`);
+  }
   const items = iterate(item);
   if (items.length < n) valueError(`not enough values to unpack (expected ${n}, got ${items.length})`);
   if (items.length > n) valueError(`too many values to unpack (expected ${n})`);
@@ -266,8 +269,9 @@ export function pow(a: unknown, b: unknown): unknown {
 export function neg(a: unknown): unknown {
   defined(a);
   if (!isNumeric(a)) return typeError(`bad operand type for unary -: '${pyTypeName(a)}'`);
+  const float = isFloat(a);
   const r = -num(a);
-  return mkNum(r === 0 ? 0 : r, isFloat(a));
+  return float ? mkNum(r, true) : r === 0 ? 0 : r;
 }
 
 /** Python unary plus. */
@@ -313,6 +317,7 @@ export function slice(seq: unknown, start: unknown, stop: unknown, step: unknown
 
 /** Python `len()`. */
 export function len(value: unknown): number {
+  if (value instanceof JinjaUndefined && value.lenient) return 0;
   defined(value);
   if (isStr(value)) return Array.from(strValue(value)).length;
   if (Array.isArray(value)) return value.length;

@@ -27,7 +27,7 @@ export function floatRepr(x: number): string {
 
 /** Python's repr of an int held in a JavaScript number. */
 export function intRepr(x: number): string {
-  if (Math.abs(x) >= 1e21) return BigInt(x).toString();
+  if (Math.abs(x) >= 2 ** 53) return BigInt(x).toString();
   return Object.is(x, -0) ? '0' : String(x);
 }
 
@@ -109,7 +109,7 @@ export function pyRepr(value: unknown, seen: Set<object> = new Set()): string {
 /** Python's `str(value)`, which Jinja prints for `{{ value }}`; Undefined raises. */
 export function pyStr(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (value instanceof JinjaUndefined) return value.fail();
+  if (value instanceof JinjaUndefined) return value.lenient ? '' : value.fail();
   if (isStr(value)) return strValue(value);
   if (value instanceof Uint8Array) return bytesRepr(value);
   return pyRepr(value);

@@ -13,6 +13,11 @@ export class PyFloat {
   valueOf(): number {
     return this.value;
   }
+
+  /** Serialized (JSON) as the plain number. */
+  toJSON(): number {
+    return this.value;
+  }
 }
 
 /** A Python tuple: an array that prints as `('a', 'b')`. */

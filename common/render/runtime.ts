@@ -85,7 +85,9 @@ export class TemplateRuntime {
 
   /** `{{ value }}`: Python's str(); Undefined raises. */
   out(value: unknown): string {
-    return typeof value === 'string' ? value : pyStr(value);
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return Object.is(value, -0) ? '0' : String(value);
+    return pyStr(value);
   }
 
   concat(a: unknown, b: unknown): string {
@@ -105,8 +107,9 @@ export class TemplateRuntime {
     return true;
   }
 
+  /** Jinja's plain (non-strict) Undefined, as an inline `if` without `else` yields it. */
   undef(hint: string): JinjaUndefined {
-    return new JinjaUndefined(hint);
+    return new JinjaUndefined(hint, true);
   }
 
   float(value: number): PyFloat {
@@ -137,10 +140,10 @@ export class TemplateRuntime {
     return typeError(`'${pyTypeName(fn)}' object is not callable (${name})`);
   }
 
-  /** `{% from 'x' import name %}`: the exported name, or Jinja's error. */
+  /** `{% from 'x' import name %}`: the exported name, or (as Jinja) an Undefined saying it is not exported. */
   imported(exports: Record<string, unknown>, name: string, template: string): unknown {
     if (Object.prototype.hasOwnProperty.call(exports, name)) return exports[name];
-    throw new PyError('TemplateRuntimeError', `the template ${template} does not export the requested name '${name}'`);
+    return new JinjaUndefined(`the template ${template} does not export the requested name '${name}'`);
   }
 
   /** `{% import 'x' as m %}`: the module object. */

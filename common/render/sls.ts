@@ -23,16 +23,15 @@ const SUPPORTED = new Set(['jinja', 'yaml']);
 
 /** The renderer pipeline of an SLS: its shebang's, or Salt's default `jinja|yaml`. */
 export function renderPipeline(text: string, url: string): string[] {
-  if (!text.startsWith('#!')) return ['jinja', 'yaml'];
+  if (!text.startsWith('#!') || text.startsWith('#!/')) return ['jinja', 'yaml'];
   const line = text.slice(2, text.search(/\r?\n|$/)).trim();
-  const spec = line.split(/\s+/, 1)[0];
-  const pipeline = spec.split('|').map((r) => r.trim().toLowerCase()).filter((r) => r);
+  const pipeline = line.split('|').map((part) => part.trim().split(/\s+/, 1)[0].toLowerCase());
   const unsupported = pipeline.filter((r) => !SUPPORTED.has(r));
-  if (!pipeline.length || unsupported.length) {
-    throw new TemplateError(`Renderer '${unsupported[0] ?? spec}' is not available: Brine renders SLS files with jinja and yaml only (shebang '#!${line}')`, { file: url, line: 1 });
+  if (!pipeline.length || pipeline.includes('') || unsupported.length) {
+    throw new TemplateError(`Renderer '${unsupported[0] ?? line}' is not available: Brine renders SLS files with jinja and yaml only (shebang '#!${line}')`, { file: url, line: 1 });
   }
   if (pipeline.indexOf('yaml') >= 0 && pipeline.lastIndexOf('jinja') > pipeline.indexOf('yaml')) {
-    throw new TemplateError(`Renderer pipeline '#!${spec}' cannot run: jinja needs text, but yaml produces data`, { file: url, line: 1 });
+    throw new TemplateError(`Renderer pipeline '#!${line}' cannot run: jinja needs text, but yaml produces data`, { file: url, line: 1 });
   }
   return pipeline;
 }

@@ -9,9 +9,16 @@ export class UndefinedError extends Error {
   override readonly name = 'UndefinedError';
 }
 
-/** A value that is not defined; carries Jinja's explanation of why. */
+/**
+ * A value that is not defined; carries Jinja's explanation of why. A `lenient` one is Jinja's
+ * plain Undefined (what an inline `if` without `else` yields): it prints as '', is false and
+ * empty; only looking things up on it raises.
+ */
 export class JinjaUndefined {
-  constructor(readonly hint: string) {}
+  constructor(
+    readonly hint: string,
+    readonly lenient = false,
+  ) {}
 
   /** Raise the error Jinja raises when this value is used. */
   fail(): never {

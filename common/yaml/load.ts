@@ -233,7 +233,10 @@ class SaltConstructor {
     const list: unknown[] = [];
     const built = this.anchor(ev, { value: list, tag: T.seq });
     while (this.events[this.index].type !== EVENT_ID.POP) {
-      const item = this.node().value;
+      const at = position(this.events[this.index]);
+      const built = this.node();
+      if (built.tag === T.value || built.tag === T.merge) this.fail(`could not determine a constructor for the tag '${built.tag}'`, at);
+      const item = built.value;
       if (tag === T.pairs) {
         const entries = isPlainObject(item) ? Object.entries(item) : [];
         if (entries.length !== 1) this.fail('expected a single mapping item for !!pairs', ev.start);
@@ -279,7 +282,7 @@ class SaltConstructor {
         merged.push(...this.mergeSource(value, at));
         continue;
       }
-      if (value.tag === T.value) this.fail("could not determine a constructor for the tag 'tag:yaml.org,2002:value'", at);
+      if (value.tag === T.value || value.tag === T.merge) this.fail(`could not determine a constructor for the tag '${value.tag}'`, at);
       if (Array.isArray(key.value) || isPlainObject(key.value)) {
         this.fail(`found unacceptable key (unhashable type: '${Array.isArray(key.value) ? 'list' : 'dict'}'); possible double curly-brace`, at);
       }

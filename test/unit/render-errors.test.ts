@@ -63,9 +63,9 @@ describe('render: StrictUndefined and errors', () => {
       assert.equal(r.render("{{ nope is defined }} {{ nope | default('d') }} {{ pillar.x | default(1) }} {{ nope | int }}", 'salt://t.sls'), 'False d 1 0');
     });
 
-    it('treats an inline if without else as undefined when false', () => {
-      assert.equal(r.render("{{ 'a' if true }}", 'salt://t.sls'), 'a');
-      assert.match(failure("{{ 'a' if false }}").message, /the inline if-expression on line 1 evaluated to false and no else section was defined/);
+    it("treats an inline if without else as Jinja's plain Undefined when false (prints nothing)", () => {
+      assert.equal(r.render("{{ 'a' if true }}|{{ 'a' if false }}|{{ ('a' if false)|length }}", 'salt://t.sls'), 'a||0');
+      assert.match(failure("{{ ('a' if false).x }}").message, /the inline if-expression on line 1 evaluated to false and no else section was defined/);
     });
 
     it('refuses to call an undefined function', () => {
@@ -76,8 +76,10 @@ describe('render: StrictUndefined and errors', () => {
   describe('syntax errors', () => {
     it('reports an unclosed block with file and line', () => {
       const e = failure('line1\n{% if true %}\nx\n');
-      assert.match(e.message, /^Jinja syntax error: /);
+      assert.match(e.message, /^Jinja syntax error: Unexpected end of template\. Jinja was looking for the following tags: 'elif' or 'else' or 'endif'\. The innermost block that needs to be closed is 'if'\./);
       assert.equal(e.site.file, 'salt://app/init.sls');
+      assert.equal(e.site.line, 3);
+      assert.match(failure('{% for x in y %}').message, /looking for the following tags: 'endfor' or 'else'\. The innermost block that needs to be closed is 'for'\./);
     });
 
     it('reports an unknown filter at compile time', () => {
@@ -109,6 +111,13 @@ describe('render: StrictUndefined and errors', () => {
       const e = failure("{% from 'app/map.jinja' import port %}\nweb:\n  service.running:\n    - port: {{ port() }}\n");
       assert.equal(e.message, "Jinja variable 'dict object' has no attribute 'nope' (from salt://app/init.sls, line 4)");
       assert.deepEqual(e.site, { file: 'salt://app/map.jinja', line: 2, stateId: 'web' });
+    });
+
+    it('locates errors after an import in the importing template, not the imported one', () => {
+      const e = failure("{% from 'app/map.jinja' import port %}\n{{ nope }}\n");
+      assert.equal(e.site.file, 'salt://app/init.sls');
+      assert.equal(e.site.line, 2);
+      assert.equal(e.message, "Jinja variable 'nope' is undefined\n    {{ nope }}    <======================");
     });
 
     it('reports YAML errors of import_yaml as YamlError naming the YAML file', () => {

@@ -74,6 +74,10 @@ describe('render: tags and imports', () => {
     assert.equal(render("{% set caller_var = 'mine' %}{% from 'app/map.jinja' import who with context %}[{{ who() }}]"), '[mine]');
   });
 
+  it('an import with context does not overwrite the importer variables', () => {
+    assert.equal(render("{% set version = 'mine' %}{% import 'lib/macros.jinja' as m with context %}{{ version }} {{ m.version }}"), 'mine 3');
+  });
+
   it('without context, an imported template cannot see the caller variables', () => {
     assert.throws(() => render("{% set caller_var = 'mine' %}{% from 'app/map.jinja' import who %}{{ who() }}"), /Jinja variable 'caller_var' is undefined/);
   });
@@ -106,8 +110,9 @@ describe('render: tags and imports', () => {
     );
   });
 
-  it('refuses importing a name the template does not export', () => {
-    assert.throws(() => render("{% from 'lib/macros.jinja' import nothing %}"), /does not export the requested name 'nothing'/);
+  it('refuses using an imported name the template does not export', () => {
+    assert.equal(render("{% from 'lib/macros.jinja' import nothing %}ok"), 'ok');
+    assert.throws(() => render("{% from 'lib/macros.jinja' import nothing %}{{ nothing }}"), /Jinja variable the template 'lib\/macros\.jinja' does not export the requested name 'nothing'/);
   });
 
   it('does not know Nunjucks-only tags', () => {
