@@ -4,6 +4,7 @@
  */
 import { LocalFileSource } from '../common/fileserver';
 import type { MinionConfig } from '../common/config';
+import { silentLogger, type Logger } from '../common/log';
 import { compilePillar } from '../common/pillar';
 import { compileHigh, compileLow, compileTop, FileSlsProvider, type CompileInputs, type Compiled } from '../common/sls/compile';
 import { compileLowChunks } from '../common/sls/lowstate';
@@ -24,6 +25,7 @@ export interface RunOptions {
   /** IDs or `sls:` to exclude (Salt's `exclude`). */
   exclude?: unknown[];
   onResult?: EngineOptions['onResult'];
+  log?: EngineOptions['log'];
 }
 
 /** A state run's outcome: results, or compile errors (Salt returns a list of strings). */
@@ -37,7 +39,10 @@ export class MinionRuntime {
   private grainsCache?: Dict;
   private pillarCache?: Dict;
 
-  constructor(readonly config: MinionConfig) {
+  constructor(
+    readonly config: MinionConfig,
+    readonly log: Logger = silentLogger,
+  ) {
     this.files = new LocalFileSource(config.file_roots);
     this.pillarFiles = new LocalFileSource(config.pillar_roots);
     this.modules = new Map(builtinStateModules.map((m) => [m.name, m]));
@@ -154,6 +159,7 @@ export class MinionRuntime {
       failhard: this.config.failhard,
       modules: this.modules,
       onResult: opts.onResult,
+      log: opts.log ?? this.log,
       contextFor: (low, t) => this.stateContext(low, t, inputs, provider),
     });
     return { ok: true, results };

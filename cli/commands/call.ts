@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadMinionConfig, DEFAULT_CONFIG_DIR } from '../../common/config';
 import { BrineError } from '../../common/errors';
+import { createLogger, isLogLevel, LOG_LEVELS } from '../../common/log';
 import { parseCliArgs } from '../../minion/exec/args';
 import { callFunction } from '../../minion/exec/index';
 import { MinionRuntime } from '../../minion/runtime';
@@ -13,6 +14,7 @@ import { outputOptions, type OutputFlags } from '../output-flags';
 
 interface CallFlags extends OutputFlags {
   local?: boolean;
+  logLevel?: string;
   configDir: string;
   id?: string;
 }
@@ -27,6 +29,7 @@ export function registerCall(program: Command, setExit: (code: number) => void):
     .option('--local', 'masterless: use local file_roots and pillar_roots (the only mode until the master exists)')
     .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR)
     .option('--id <id>', 'override the minion id')
+    .option('-l, --log-level <level>', `console log level: ${LOG_LEVELS.join(', ')} (default: the config's log_level, else warning)`)
     .option('--out <outputter>', 'highstate, nested, json, yaml, txt, raw or quiet')
     .option('--out-indent <n>', 'indent for json output', (v) => Number.parseInt(v, 10))
     .option('--no-color', 'never print colours')
@@ -46,7 +49,10 @@ async function runCall(fun: string, words: string[], flags: CallFlags): Promise<
   let minion: MinionRuntime;
   try {
     const overrides = flags.id ? { id: flags.id } : {};
-    minion = new MinionRuntime(loadMinionConfig(flags.configDir, overrides));
+    const config = loadMinionConfig(flags.configDir, overrides);
+    const level = flags.logLevel ?? config.log_level;
+    if (!isLogLevel(level)) throw new BrineError(`unknown log level '${level}' (use one of: ${LOG_LEVELS.join(', ')})`);
+    minion = new MinionRuntime(config, createLogger(level));
   } catch (e) {
     process.stderr.write(`brine call: ${e instanceof BrineError ? e.describe() : (e as Error).message}\n`);
     return 1;

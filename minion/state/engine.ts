@@ -3,6 +3,7 @@
  * mod_watch, onchanges, onfail, prereq, listen, the `_any`/`_all` forms), `failhard`,
  * `retry`, `onlyif`/`unless`/`creates` and test mode, and returns Salt 3006's results.
  */
+import type { Logger } from '../../common/log';
 import { chunkTag } from '../../common/sls/lowstate';
 import type { Dict, LowChunk, StateResult, StateReturn, StateRunResult } from '../../common/types';
 import type { StateContext, StateModule } from '../states/contract';
@@ -22,6 +23,8 @@ export interface EngineOptions {
   retcode?: RetcodeRunner;
   /** Called after each state finishes (progress events). */
   onResult?(tag: string, result: StateResult, done: number, total: number): void;
+  /** Where the engine logs state starts, completions and failures (never arguments). */
+  log?: Logger;
   /** Sleep used between retries (tests pass a fast one). */
   sleep?(ms: number): Promise<void>;
 }
@@ -64,6 +67,12 @@ class EngineRun {
 
   private record(low: LowChunk, result: StateResult): void {
     const tag = chunkTag(low);
+    const log = this.opts.log;
+    if (log) {
+      const what = `${low.state}.${low.fun} [${low.name}] (${low.__sls__}:${low.__id__})`;
+      if (result.result === false) log.error(`${what} failed: ${result.comment}`);
+      else log.info(`Completed state ${what} at time ${result.start_time} (duration_in_ms=${result.duration})`);
+    }
     this.running.set(tag, result);
     this.opts.onResult?.(tag, result, this.running.size, this.chunks.length);
     if (this.shouldFailhard(low)) this.failhardHit = true;

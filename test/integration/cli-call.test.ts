@@ -175,5 +175,19 @@ describe('brine call --local (CLI)', function () {
     assert.equal(r.status, 1);
     assert.match((r.data.local as string[]).join('\n'), /Pillar failed to render with the following messages:\n.*p\.sls.*nope/s);
   });
+
+  it('logs state progress on stderr at -l info, never pillar values', () => {
+    tree.pillar('top.sls', "base:\n  '*':\n    - p\n").pillar('p.sls', 'secret: s3cr3t-value\n');
+    const f = path.join(tree.work, 's');
+    tree.state('t.sls', `${f}:\n  file.managed:\n    - contents_pillar: secret\nbad:\n  cmd.run:\n    - name: exit 4\n`);
+    const r = spawnSync(process.execPath, [BRINE, 'call', '--local', '-c', tree.configDir(), '-l', 'debug', 'state.apply', 't', '--out', 'quiet'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /\[INFO    \] Completed state file\.managed/);
+    assert.match(r.stderr, /\[ERROR   \] cmd\.run \[exit 4\] \(t:bad\) failed/);
+    assert.doesNotMatch(r.stderr, /s3cr3t-value/);
+    assert.equal(r.stdout, '');
+  });
 });
 
