@@ -43,7 +43,13 @@ export class HighStateBuilder {
           allErrors.push(`No matching salt environment for environment '${saltenv}' found`);
           statefiles = [];
         }
-        if (!statefiles.length) statefiles = [slsMatch];
+        if (!statefiles.length) {
+          if (/[*?[]/.test(slsMatch)) {
+            allErrors.push(`No matching sls found for '${slsMatch}' in env '${saltenv}'`);
+            continue;
+          }
+          statefiles = [slsMatch];
+        }
         for (const sls of statefiles) {
           if (mods.has(`${saltenv}:${sls}`)) continue;
           const { state, errors } = this.renderState(sls, saltenv, mods, matches);

@@ -91,6 +91,15 @@ describe('sls compiler', () => {
     assert.deepEqual(!low.ok && low.errors, ["No matching sls found for 'nope' in env 'base'"]);
   });
 
+  it('an SLS glob that matches nothing is reported, and one that matches expands', () => {
+    tree.state('web/a.sls', 'a:\n  test.nop\n').state('web/b.sls', 'b:\n  test.nop\n');
+    const none = tree.runtime().showLow(['x*']);
+    assert.deepEqual(!none.ok && none.errors, ["No matching sls found for 'x*' in env 'base'"]);
+    const some = tree.runtime().showLow(['web.*']);
+    assert.ok(some.ok, JSON.stringify(some));
+    assert.deepEqual(some.value.map((c) => c.__id__).sort(), ['a', 'b']);
+  });
+
   it('the same ID in two SLS is a conflict naming both', () => {
     tree.state('a.sls', 'dup:\n  test.nop\n').state('b.sls', 'dup:\n  test.nop:\n    - x: 1\n');
     const high = tree.runtime().showHigh(['a', 'b']);
