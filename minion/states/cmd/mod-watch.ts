@@ -4,26 +4,18 @@
  */
 import type { Dict, StateReturn } from '../../../common/types';
 import type { StateContext, StateFunction } from '../contract';
+import { runStateFunction } from '../../state/invoke';
 import { pyStr } from './args';
 import { run } from './run';
 import { script } from './script';
-
-async function runWatched(fn: StateFunction<unknown>, name: string, args: Dict, ctx: StateContext): Promise<StateReturn> {
-  const outcome = await fn.check(name, args, ctx);
-  if (outcome.kind === 'invalid') return { name, result: false, changes: {}, comment: outcome.comment };
-  if (outcome.kind === 'in-state') return { name, result: true, changes: outcome.changes ?? {}, comment: outcome.comment };
-  if (ctx.test) return { name, result: null, changes: outcome.changes, comment: outcome.testComment };
-  const done = await fn.apply(name, args, ctx, outcome.plan);
-  return { name, ...done };
-}
 
 /** Salt's cmd.mod_watch, dispatching on `sfun` (the function that was watched). */
 export async function cmdModWatch(name: string, args: Dict, ctx: StateContext): Promise<StateReturn> {
   const sfun = pyStr(args.sfun);
   const rest: Dict = { ...args };
   delete rest.sfun;
-  if (sfun === 'wait' || sfun === 'run' || sfun === 'watch') return runWatched(run as StateFunction<unknown>, name, rest, ctx);
-  if (sfun === 'wait_script' || sfun === 'script') return runWatched(script as StateFunction<unknown>, name, rest, ctx);
+  if (sfun === 'wait' || sfun === 'run' || sfun === 'watch') return runStateFunction(run as StateFunction<unknown>, name, rest, ctx);
+  if (sfun === 'wait_script' || sfun === 'script') return runStateFunction(script as StateFunction<unknown>, name, rest, ctx);
   if (sfun === 'wait_call' || sfun === 'call') {
     return { name, changes: {}, result: false, comment: `cmd.${sfun} needs a named parameter func` };
   }
