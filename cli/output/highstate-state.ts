@@ -3,7 +3,7 @@
  * `Name:`, `Result:`, `Comment:`, `Started:`, `Duration:`, `Changes:`, warnings) and the one-line
  * terse form used by `state_output: terse|mixed|changes|filter`.
  */
-import { pythonFloatRepr } from '../../common/yaml/dump-python-number';
+import { pyFloatRepr } from '../../common/python/number';
 import { type Dict, type HighstateContext, OutputterFallback, asDict, has, need, pyTruthy } from './highstate-context';
 import { pyLstrip, pyStr, pyStrip } from './python-text';
 import { textFill } from './textwrap';
@@ -19,7 +19,7 @@ function part(comps: TagParts, index: number): string {
 
 /** `str(duration)`: Salt's durations are floats (`12.0`, never `12`). */
 function durationText(value: unknown): string {
-  return typeof value === 'number' ? pythonFloatRepr(value) : pyStr(value);
+  return typeof value === 'number' ? pyFloatRepr(value) : pyStr(value);
 }
 
 /** `"\n".join(warnings)` — which, for a string, joins its characters. */

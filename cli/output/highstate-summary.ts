@@ -3,9 +3,8 @@
  * `unchanged=`/`changed=`), failed, optional percentages and warnings, total states run and the
  * total run time (ms, or s from 1000 ms on), all right-aligned to one column.
  */
-import { pythonFloatRepr } from '../../common/yaml/dump-python-number';
+import { pyFixed, pyFloatRepr, pyRound } from '../../common/python/number';
 import type { HighstateContext } from './highstate-context';
-import { pyFixed, pyRound } from './python-number';
 
 /** Counts per result (`True`, `False`, `None`, other results by their `str()`) and of warnings. */
 export interface ResultCounts {
@@ -45,9 +44,9 @@ export function summaryLines(input: SummaryInput, ctx: HighstateContext): string
   const total = [...byResult.values()].reduce((a, b) => a + b, 0);
   if (ctx.pct && total !== 0) {
     const success = pyRound(((count('True') + count('None')) / total) * 100, 2);
-    lines.push(colored(c.GREEN, counts('Success %', pythonFloatRepr(success))));
+    lines.push(colored(c.GREEN, counts('Success %', pyFloatRepr(success))));
     const failure = pyRound((failed / total) * 100, 2);
-    lines.push(colored(failed ? c.RED : c.CYAN, counts('Failure %', pythonFloatRepr(failure))));
+    lines.push(colored(failed ? c.RED : c.CYAN, counts('Failure %', pyFloatRepr(failure))));
   }
   if (warnings > 0) lines.push(colored(c.LIGHT_RED, counts('Warnings', String(warnings))));
   lines.push(colored(c.CYAN, `${'-'.repeat(lineMaxLen)}\nTotal states run: ${String(total).padStart(lineMaxLen - 7)}`));

@@ -4,22 +4,13 @@
  * ends and `": "` after keys, floats as Python's repr, NaN/Infinity bare.
  */
 import { BrineError } from '../../common/errors';
-import { pythonFloatRepr, pythonIntRepr } from '../../common/yaml/dump-python-number';
+import { pyJsonNumber, pyJsonString } from '../../common/python/json';
 import type { OutputIndent } from './options';
 import { isMapping, mappingEntries, pyRepr, pyStr, sortedKeys } from './python-text';
 
-const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\b': '\\b', '\f': '\\f' };
-
 /** A JSON string literal as Python writes it with ensure_ascii=False. */
 function jsonString(s: string): string {
-  return `"${s.replace(/[\u0000-\u001f"\\]/g, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
-}
-
-function jsonNumber(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  return Number.isInteger(x) ? pythonIntRepr(x) : pythonFloatRepr(x);
+  return pyJsonString(s, false);
 }
 
 /** Python's json key coercion: str as is, numbers/bools/None to their JSON text. */
@@ -27,7 +18,7 @@ function jsonKey(key: unknown): string {
   if (typeof key === 'string') return key;
   if (key === null || key === undefined) return 'null';
   if (typeof key === 'boolean') return key ? 'true' : 'false';
-  if (typeof key === 'number') return jsonNumber(key);
+  if (typeof key === 'number') return pyJsonNumber(key);
   return pyStr(key);
 }
 
@@ -48,7 +39,7 @@ function encode(value: unknown, level: number, stack: Set<object>, layout: Layou
   if (value === null || value === undefined) return 'null';
   if (value === true) return 'true';
   if (value === false) return 'false';
-  if (typeof value === 'number') return jsonNumber(value);
+  if (typeof value === 'number') return pyJsonNumber(value);
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'string') return jsonString(value);
   if (value instanceof Date) return jsonString(value.toISOString());

@@ -3,7 +3,7 @@
  * repr on one line when it fits, otherwise dicts and lists one item per line and long strings
  * split into adjacent literals.
  */
-import { isMapping, mappingEntries, pyRepr, pySplitlinesKeepEnds, pyStringRepr, sortedKeys } from './python-text';
+import { isMapping, mappingEntries, pyRepr, pySplitlines, pyStrRepr, sortedKeys } from './python-text';
 
 /** Length in code points, as Python's len(). */
 const len = (s: string): number => [...s].length;
@@ -62,7 +62,7 @@ class PrettyPrinter {
 
   private str(value: string, indent: number, allowance: number, level: number): void {
     if (value === '') {
-      this.out += pyStringRepr(value);
+      this.out += pyStrRepr(value);
       return;
     }
     if (level === 1) {
@@ -70,10 +70,10 @@ class PrettyPrinter {
       allowance += 1;
     }
     const chunks: string[] = [];
-    const lines = pySplitlinesKeepEnds(value);
+    const lines = pySplitlines(value, true);
     let maxWidth1 = WIDTH - indent;
     lines.forEach((line, i) => {
-      const rep = pyStringRepr(line);
+      const rep = pyStrRepr(line);
       if (i === lines.length - 1) maxWidth1 -= allowance;
       if (len(rep) <= maxWidth1) {
         chunks.push(rep);
@@ -85,17 +85,17 @@ class PrettyPrinter {
       parts.forEach((part, j) => {
         const candidate = current + part;
         if (j === parts.length - 1 && i === lines.length - 1) maxWidth2 -= allowance;
-        if (len(pyStringRepr(candidate)) > maxWidth2) {
-          if (current) chunks.push(pyStringRepr(current));
+        if (len(pyStrRepr(candidate)) > maxWidth2) {
+          if (current) chunks.push(pyStrRepr(current));
           current = part;
         } else {
           current = candidate;
         }
       });
-      if (current) chunks.push(pyStringRepr(current));
+      if (current) chunks.push(pyStrRepr(current));
     });
     if (chunks.length === 1) {
-      this.out += pyStringRepr(value);
+      this.out += pyStrRepr(value);
       return;
     }
     if (level === 1) this.out += '(';

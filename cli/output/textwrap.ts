@@ -3,6 +3,7 @@
  * words broken at hyphens and, when longer than a line, anywhere), as the highstate outputter
  * uses it for warnings.
  */
+import { pyExpandTabs } from '../../common/python/text';
 
 const WS = '[\\t\\n\\u000b\\u000c\\r ]';
 const NOT_WS = '[^\\t\\n\\u000b\\u000c\\r ]';
@@ -23,24 +24,8 @@ const CHUNK = new RegExp(
 
 const len = (s: string): number => [...s].length;
 
-function expandTabs(text: string, tabSize = 8): string {
-  let out = '';
-  let column = 0;
-  for (const ch of text) {
-    if (ch === '\t') {
-      const spaces = tabSize - (column % tabSize);
-      out += ' '.repeat(spaces);
-      column += spaces;
-    } else {
-      out += ch;
-      column = ch === '\n' || ch === '\r' ? 0 : column + 1;
-    }
-  }
-  return out;
-}
-
 function splitChunks(text: string): string[] {
-  const munged = expandTabs(text).replace(/[\t\n\u000b\u000c\r]/g, ' ');
+  const munged = pyExpandTabs(text).replace(/[\t\n\u000b\u000c\r]/g, ' ');
   return munged.split(new RegExp(CHUNK.source, 'u')).filter((c) => c !== '');
 }
 

@@ -15,12 +15,8 @@
 import { ValidationError } from '../errors';
 import { describe } from './check';
 import { compileGlob } from './glob';
-import { compileGrain, compileGrainPcre } from './grain';
-import { compileList } from './list';
 import { COMPOUND_OPERATORS, expandNodegroup } from './nodegroup';
-import { compilePcre } from './pcre';
-import { compilePillar, compilePillarPcre } from './pillar';
-import { compileIpcidr } from './subnet';
+import { compileSimpleTarget, type SimpleTargetType } from './simple';
 import type { MinionPredicate } from './types';
 
 type Token = { kind: 'op'; op: string } | { kind: 'term'; text: string; test: MinionPredicate };
@@ -101,25 +97,20 @@ function pushOperator(tokens: Token[], word: string, fail: (reason: string) => n
   tokens.push({ kind: 'op', op: word });
 }
 
+/** The target type each compound prefix stands for (N@ and R@ are handled before). */
+const ENGINE_TYPES: Record<string, SimpleTargetType> = {
+  G: 'grain',
+  P: 'grain_pcre',
+  I: 'pillar',
+  J: 'pillar_pcre',
+  L: 'list',
+  S: 'ipcidr',
+  E: 'pcre',
+};
+
 function compileTerm(engine: string | undefined, pattern: string, delimiter: string, word: string): MinionPredicate {
-  switch (engine) {
-    case 'G':
-      return compileGrain(pattern, delimiter);
-    case 'P':
-      return compileGrainPcre(pattern, delimiter);
-    case 'I':
-      return compilePillar(pattern, delimiter);
-    case 'J':
-      return compilePillarPcre(pattern, delimiter);
-    case 'L':
-      return compileList(pattern);
-    case 'S':
-      return compileIpcidr(pattern);
-    case 'E':
-      return compilePcre(pattern);
-    default:
-      return compileGlob(word);
-  }
+  const type = engine === undefined ? undefined : ENGINE_TYPES[engine];
+  return type === undefined ? compileGlob(word) : compileSimpleTarget(type, pattern, delimiter);
 }
 
 /** Python's grammar for the evaluated words: or < and < not < ( ) / target. */

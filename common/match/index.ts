@@ -5,13 +5,8 @@
 import { ValidationError } from '../errors';
 import { stringTarget } from './check';
 import { compileCompound } from './compound';
-import { compileGlob } from './glob';
-import { compileGrain, compileGrainPcre } from './grain';
-import { compileList } from './list';
 import { expandNodegroup } from './nodegroup';
-import { compilePcre } from './pcre';
-import { compilePillar, compilePillarExact, compilePillarPcre } from './pillar';
-import { compileIpcidr } from './subnet';
+import { compileSimpleTarget, isSimpleTargetType } from './simple';
 import { TARGET_TYPES, type MatchOptions, type MinionFacts, type MinionPredicate, type TargetType } from './types';
 
 export { TARGET_TYPES } from './types';
@@ -23,37 +18,13 @@ export type { MatchOptions, MinionFacts, MinionPredicate, TargetType } from './t
  * unknown compound prefix, unknown nodegroup, empty target, bad IP/CIDR).
  */
 export function compileTarget(expr: string | string[], type: TargetType, opts: MatchOptions = {}): MinionPredicate {
-  const delimiter = opts.delimiter ?? ':';
-  switch (type) {
-    case 'glob':
-      return compileGlob(expr);
-    case 'pcre':
-      return compilePcre(expr);
-    case 'list':
-      return compileList(expr);
-    case 'grain':
-      return compileGrain(expr, delimiter);
-    case 'grain_pcre':
-      return compileGrainPcre(expr, delimiter);
-    case 'pillar':
-      return compilePillar(expr, delimiter);
-    case 'pillar_pcre':
-      return compilePillarPcre(expr, delimiter);
-    case 'pillar_exact':
-      return compilePillarExact(expr, delimiter);
-    case 'ipcidr':
-      return compileIpcidr(expr);
-    case 'compound':
-      return compileCompound(expr, opts.nodegroups);
-    case 'nodegroup': {
-      const name = stringTarget(expr, 'nodegroup');
-      return compileCompound(expandNodegroup(name, opts.nodegroups), opts.nodegroups);
-    }
-    default:
-      throw new ValidationError(
-        `unknown target type ${JSON.stringify(type)} (expected one of ${TARGET_TYPES.join(', ')})`,
-      );
+  if (isSimpleTargetType(type)) return compileSimpleTarget(type, expr, opts.delimiter ?? ':');
+  if (type === 'compound') return compileCompound(expr, opts.nodegroups);
+  if (type === 'nodegroup') {
+    const name = stringTarget(expr, 'nodegroup');
+    return compileCompound(expandNodegroup(name, opts.nodegroups), opts.nodegroups);
   }
+  throw new ValidationError(`unknown target type ${JSON.stringify(type)} (expected one of ${TARGET_TYPES.join(', ')})`);
 }
 
 /** Whether one minion matches a target expression of a given type. Throws ValidationError (common/errors.ts) with a clear message for a malformed expression (bad regex, unbalanced parentheses, unknown compound prefix, empty target). */

@@ -9,7 +9,7 @@
  * groups, loops and malformed definitions are errors instead of silently dropped words.
  */
 import { ValidationError } from '../errors';
-import { pyStr } from './pyvalue';
+import { pyStr } from '../python/repr';
 
 /** The words Salt's compound matcher treats as operators. */
 export const COMPOUND_OPERATORS: ReadonlySet<string> = new Set(['and', 'or', 'not', '(', ')']);

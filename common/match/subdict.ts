@@ -9,10 +9,10 @@
  * A dict matches when the pattern is `*`, names one of its keys, or matches inside it.
  */
 import type { Dict } from '../types';
+import { pyStr } from '../python/repr';
+import { traverseDictAndList } from '../data';
 import { compileFnmatch } from './fnmatch';
 import { compilePyMatch } from './pyregex';
-import { pyStr } from './pyvalue';
-import { traverseDictAndList } from './traverse';
 
 /** How values are compared: glob (default), Python regex, or exact. */
 export type ValueMatchMode = 'glob' | 'pcre' | 'exact';

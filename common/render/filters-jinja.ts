@@ -3,12 +3,14 @@
  * case-insensitive sort, map/select/selectattr, indent, int/float fallbacks, round...).
  * Salt's filters (filters-salt.ts) replace some of them, as Salt's environment does.
  */
+import { parsePyFloat, pyRound } from '../python/number';
+import { pySplitlines, pyStrip } from '../python/text';
 import { bindArgs, splitCallArgs } from './call-args';
 import { getitem, pyMethod, MISSING } from './python-methods';
-import { formatFloat, percentFormat, toFixedHalfEven } from './python-format';
+import { formatFloat, percentFormat } from './python-format';
 import { add, eq, iterate, len, sortItems, truth } from './python-ops';
 import { pyRepr, pyStr } from './python-repr';
-import { pyCapitalize, pySplitlines, pyStrip } from './python-strings';
+import { pyCapitalize } from './python-strings';
 import {
   PyError,
   PyFloat,
@@ -75,11 +77,7 @@ function pyInt(value: unknown, base: number): number | undefined {
 export function pyFloat(value: unknown): number | undefined {
   if (isNumeric(value)) return num(value);
   if (!isStr(value)) return undefined;
-  const t = strValue(value).trim().replace(/(?<=\d)_(?=\d)/g, '').toLowerCase();
-  if (/^[-+]?(inf|infinity)$/.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
-  if (/^[-+]?nan$/.test(t)) return NaN;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/.test(t)) return undefined;
-  return parseFloat(t);
+  return parsePyFloat(strValue(value));
 }
 
 function doInt(value: unknown, ...args: unknown[]): unknown {
@@ -111,7 +109,7 @@ function doRound(value: unknown, ...args: unknown[]): unknown {
   const x = num(value as number);
   if (!['common', 'ceil', 'floor'].includes(String(method))) throw new PyError('FilterArgumentError', 'method must be common, ceil or floor');
   const float = isFloat(value);
-  if (method === 'common') return mkNum(parseFloat(toFixedHalfEven(x, p)), float);
+  if (method === 'common') return mkNum(pyRound(x, p), float);
   const f = 10 ** p;
   return mkNum((method === 'ceil' ? Math.ceil(x * f) : Math.floor(x * f)) / f, float);
 }

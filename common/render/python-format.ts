@@ -2,26 +2,10 @@
  * Python string formatting: `'%s-%d' % (a, b)`, `'%(k)s' % d` and `'{} {name}'.format(...)`,
  * with Python's conversions, flags, widths and precisions.
  */
-import { floatRepr, pyRepr, pyStr } from './python-repr';
+import { pyFixed, pyFloatRepr } from '../python/number';
+import { pyRepr, pyStr } from './python-repr';
 import { PyError, PyFloat, PyTuple, isDict, isFloat, isNumeric, isStr, num, pyTypeName, strValue, typeError, valueError } from './python-types';
 import { defined } from './undefined';
-
-/** Format a number with `prec` decimals, rounding ties to even as Python does. */
-export function toFixedHalfEven(x: number, prec: number): string {
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : x < 0 ? '-inf' : 'nan';
-  let s = Math.abs(x) < 1e21 ? x.toFixed(prec) : BigInt(Math.round(x)).toString() + (prec > 0 ? `.${'0'.repeat(prec)}` : '');
-  const scaled = Math.abs(x) * 10 ** prec;
-  if (Number.isFinite(scaled) && scaled < 2 ** 52 && !Number.isInteger(scaled) && Number.isInteger(scaled * 2)) {
-    // An exact tie: toFixed rounded away from zero; Python rounds to the even neighbour.
-    const down = Math.floor(scaled);
-    if (down % 2 === 0) {
-      const digits = String(down).padStart(prec + 1, '0');
-      const body = prec > 0 ? `${digits.slice(0, -prec)}.${digits.slice(-prec)}` : digits;
-      s = (x < 0 ? '-' : '') + body;
-    }
-  }
-  return s;
-}
 
 function expForm(x: number, prec: number, upper: boolean): string {
   const [m, e] = x.toExponential(prec).split('e');
@@ -41,7 +25,7 @@ function generalForm(x: number, prec: number, upper: boolean, alt: boolean): str
   const p = prec === 0 ? 1 : prec;
   if (x === 0) return alt ? `0.${'0'.repeat(p - 1)}` : '0';
   const exp = parseInt(x.toExponential(p - 1).split('e')[1], 10);
-  const s = exp >= -4 && exp < p ? toFixedHalfEven(x, p - 1 - exp) : expForm(x, p - 1, upper);
+  const s = exp >= -4 && exp < p ? pyFixed(x, p - 1 - exp) : expForm(x, p - 1, upper);
   return alt ? s : stripZeros(s);
 }
 
@@ -64,7 +48,7 @@ export function formatFloat(x: number, type: string, prec: number | undefined, a
       return expForm(x, p, upper);
     case 'f':
     case 'F':
-      return toFixedHalfEven(x, p) + (alt && p === 0 ? '.' : '');
+      return pyFixed(x, p) + (alt && p === 0 ? '.' : '');
     default:
       return generalForm(x, p, upper, alt);
   }
@@ -275,10 +259,10 @@ export function formatValue(value: unknown, spec: string): string {
       body = String.fromCodePoint(Math.trunc(x));
       break;
     case '%':
-      body = `${toFixedHalfEven(ax * 100, s.precision ?? 6)}%`;
+      body = `${pyFixed(ax * 100, s.precision ?? 6)}%`;
       break;
     case '':
-      body = floatRepr(ax);
+      body = pyFloatRepr(ax);
       break;
     default: {
       body = formatFloat(ax, type, s.precision, s.alt);

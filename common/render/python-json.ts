@@ -3,7 +3,8 @@
  * `{"a": 1, "b": [1.0, null]}` with Python's separators, float repr, key sorting and
  * `ensure_ascii` escaping.
  */
-import { floatRepr, intRepr } from './python-repr';
+import { pyJsonNumber, pyJsonString } from '../python/json';
+import { pyFloatRepr } from '../python/number';
 import { PyError, PyFloat, isDict, isStr, pyTypeName, strValue } from './python-types';
 
 /** Options of `json.dumps` that Salt's filters pass. */
@@ -11,24 +12,6 @@ export interface JsonOptions {
   sortKeys?: boolean;
   indent?: number | string | null;
   ensureAscii?: boolean;
-}
-
-function quote(s: string, ensureAscii: boolean): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ch = s[i];
-    if (ch === '"') out += '\\"';
-    else if (ch === '\\') out += '\\\\';
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\b') out += '\\b';
-    else if (ch === '\f') out += '\\f';
-    else if (c < 0x20 || (ensureAscii && c > 0x7e)) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }
 
 function notSerializable(value: unknown): never {
@@ -46,16 +29,11 @@ export function pyJsonDumps(value: unknown, opts: JsonOptions = {}): string {
     if (v === null || v === undefined) return 'null';
     if (v === true) return 'true';
     if (v === false) return 'false';
-    if (typeof v === 'number') {
-      if (Number.isNaN(v)) return 'NaN';
-      if (v === Infinity) return 'Infinity';
-      if (v === -Infinity) return '-Infinity';
-      return Number.isInteger(v) ? intRepr(v) : floatRepr(v);
-    }
-    if (v instanceof PyFloat) return floatRepr(v.value);
-    if (isStr(v)) return quote(strValue(v), ensureAscii);
+    if (typeof v === 'number') return pyJsonNumber(v);
+    if (v instanceof PyFloat) return pyFloatRepr(v.value);
+    if (isStr(v)) return pyJsonString(strValue(v), ensureAscii);
     if (typeof v !== 'object') return notSerializable(v);
-    if (v instanceof Date) return quote(v.toISOString(), ensureAscii);
+    if (v instanceof Date) return pyJsonString(v.toISOString(), ensureAscii);
     if (seen.has(v)) throw new PyError('ValueError', 'Circular reference detected');
     const nl = indentUnit === null ? '' : `\n${indentUnit.repeat(level + 1)}`;
     const close = indentUnit === null ? '' : `\n${indentUnit.repeat(level)}`;
@@ -69,7 +47,7 @@ export function pyJsonDumps(value: unknown, opts: JsonOptions = {}): string {
         let keys = Object.keys(v);
         if (!keys.length) return '{}';
         if (opts.sortKeys) keys = [...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        return `{${nl}${keys.map((k) => `${quote(k, ensureAscii)}: ${enc(v[k], level + 1)}`).join(itemSep + nl)}${close}}`;
+        return `{${nl}${keys.map((k) => `${pyJsonString(k, ensureAscii)}: ${enc(v[k], level + 1)}`).join(itemSep + nl)}${close}}`;
       }
       return notSerializable(v);
     } finally {

@@ -4,13 +4,14 @@
  * that Salt templates call: `d.items()`, `d.get('k', 0)`, `l.append(x)`, `s.split(',')`...
  * Only these methods are reachable: no JavaScript property of a value leaks into templates.
  */
+import { pyExpandTabs, pySplitlines, pyStrip } from '../python/text';
+import { traverseDictAndList } from '../data';
 import { bindArgs, splitCallArgs } from './call-args';
 import { strFormat } from './python-format';
 import { eq, iterate, sortItems } from './python-ops';
 import { pyRepr, pyStr } from './python-repr';
-import { pyCapitalize, pyIsCase, pyIsSpace, pyRsplit, pySplit, pySplitlines, pyStrip, pyTitle } from './python-strings';
+import { pyCapitalize, pyIsCase, pyIsSpace, pyRsplit, pySplit, pyTitle } from './python-strings';
 import { DictView, PyError, PyTuple, dictView, isDict, isNumeric, isStr, num, pyTypeName, strValue, tuple, typeError, valueError } from './python-types';
-import { traverseDictAndList } from './traverse';
 import { JinjaUndefined, undefinedMember } from './undefined';
 
 /** Returned by lookups that found nothing. */
@@ -326,22 +327,7 @@ const STR_METHODS: Record<string, Method<string>> = {
   isupper: (s) => pyIsCase(s, false),
   istitle: (s) => /[\p{Lu}\p{Lt}]/u.test(s) && pyTitle(s) === s,
   isidentifier: (s) => /^[\p{L}_][\p{L}\p{N}_]*$/u.test(s),
-  expandtabs: (s, args) => {
-    const size = num(bindArgs('expandtabs', args, [['tabsize', 8]]).values[0] as number);
-    let col = 0;
-    let out = '';
-    for (const ch of s) {
-      if (ch === '\t') {
-        const n = size > 0 ? size - (col % size) : 0;
-        out += ' '.repeat(n);
-        col += n;
-      } else {
-        out += ch;
-        col = ch === '\n' || ch === '\r' ? 0 : col + 1;
-      }
-    }
-    return out;
-  },
+  expandtabs: (s, args) => pyExpandTabs(s, num(bindArgs('expandtabs', args, [['tabsize', 8]]).values[0] as number)),
   encode: (s) => Buffer.from(s, 'utf8'),
 };
 

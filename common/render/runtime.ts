@@ -2,6 +2,7 @@
  * What compiled templates call at run time (`env.py.*`): name lookup with StrictUndefined,
  * printing, Python operators, lookups, calls, loops, imports of data files, and error tagging.
  */
+import { pyFloatRepr, pyNumberRepr } from '../python/number';
 import { loadSaltYaml } from '../yaml/load';
 import { failAt, type RenderFailure } from './errors';
 import { FILTERS, TESTS } from './filters';
@@ -9,7 +10,7 @@ import { JINJA_GLOBALS, LoopContext } from './globals';
 import type { NjContext, NjFrame } from './nunjucks-internals';
 import { MISSING, getattr, getitem, setattr } from './python-methods';
 import * as ops from './python-ops';
-import { floatRepr, intRepr, pyStr } from './python-repr';
+import { pyStr } from './python-repr';
 import { PyError, PyFloat, isStr, pyTypeName, strValue, tuple, typeError } from './python-types';
 import { JinjaUndefined, undefinedName } from './undefined';
 
@@ -39,8 +40,8 @@ export class TemplateModule {
 function dictKey(key: unknown): string {
   if (key instanceof JinjaUndefined) key.fail();
   if (isStr(key)) return strValue(key);
-  if (typeof key === 'number') return Number.isInteger(key) ? intRepr(key) : floatRepr(key);
-  if (key instanceof PyFloat) return floatRepr(key.value);
+  if (typeof key === 'number') return pyNumberRepr(key);
+  if (key instanceof PyFloat) return pyFloatRepr(key.value);
   if (typeof key === 'boolean') return key ? 'True' : 'False';
   if (key === null || key === undefined) return 'None';
   return typeError(`unhashable type: '${pyTypeName(key)}'`);

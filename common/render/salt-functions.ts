@@ -3,11 +3,12 @@
  * Built-in functions follow Salt 3006 (salt/modules/{pillar,grains,config,defaults}.py);
  * execution modules supplied by the caller are merged over them.
  */
+import { DEFAULT_DELIMITER, traverseDictAndList } from '../data';
 import { asKwargs, bindArgs, splitCallArgs } from './call-args';
 import { MISSING } from './python-methods';
 import { truth } from './python-ops';
 import { PyError, PyFloat, isDict } from './python-types';
-import { DEFAULT_DELIMITER, deepCopy, dictUpdate, filterBy, traverseDictAndList } from './traverse';
+import { deepCopy, dictUpdate, filterBy } from './traverse';
 
 /** A callable reachable as `salt['mod.fun']`. */
 export type SaltFunction = (...args: unknown[]) => unknown;

@@ -1,81 +1,13 @@
 /**
- * Salt's data helpers that templates reach through `salt[...]`: colon-path traversal
- * (salt.utils.data.traverse_dict_and_list), recursive dict update (salt.utils.dictupdate.update)
- * and grains/pillar lookup tables (salt.utils.data.filter_by).
+ * Salt's data helpers that templates reach through `salt[...]`: recursive dict update
+ * (salt.utils.dictupdate.update) and grains/pillar lookup tables (salt.utils.data.filter_by).
+ * Colon-path traversal (traverse_dict_and_list) is common/data's, globs are common/match's.
  */
+import { traverseDictAndList } from '../data';
+import { fnmatchCase } from '../match/fnmatch';
 import { eq } from './python-ops';
 import { pyStr } from './python-repr';
 import { PyError, isDict } from './python-types';
-
-/** Python's fnmatch.fnmatchcase (`*`, `?`, `[seq]`, `[!seq]`), case-sensitive. */
-export function fnmatch(name: string, pattern: string): boolean {
-  if (!/[*?[]/.test(pattern)) return name === pattern;
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      let j = i + 1;
-      if (pattern[j] === '!') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j++;
-      if (j >= pattern.length) re += '\\[';
-      else {
-        let body = pattern.slice(i + 1, j).replace(/\\/g, '\\\\');
-        if (body.startsWith('!')) body = `^${body.slice(1)}`;
-        else if (body.startsWith('^')) body = `\\${body}`;
-        re += `[${body}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`^(?:${re})$`).test(name);
-}
-
-/** Salt's default target delimiter. */
-export const DEFAULT_DELIMITER = ':';
-
-function pyInt(text: string): number | undefined {
-  const t = text.trim().replace(/_/g, '');
-  return /^[-+]?\d+$/.test(t) ? parseInt(t, 10) : undefined;
-}
-
-/**
- * Walk `data` along `key` ("a:b:0"): dict keys, list indexes, and keys of dicts embedded in
- * lists; `dflt` when any step is missing.
- */
-export function traverseDictAndList(data: unknown, key: string | number | readonly string[], dflt: unknown, delimiter: string = DEFAULT_DELIMITER): unknown {
-  const parts = typeof key === 'string' ? key.split(delimiter) : typeof key === 'number' ? [String(key)] : key;
-  let ptr: unknown = data;
-  for (const each of parts) {
-    if (Array.isArray(ptr)) {
-      const list: unknown[] = ptr;
-      const idx = pyInt(each);
-      let found = false;
-      for (const embedded of list) {
-        if (!isDict(embedded)) continue;
-        const k = idx === undefined ? each : String(idx);
-        if (Object.prototype.hasOwnProperty.call(embedded, k)) {
-          ptr = embedded[k];
-          found = true;
-          break;
-        }
-      }
-      if (found) continue;
-      if (idx === undefined) return dflt;
-      const i = idx < 0 ? idx + list.length : idx;
-      if (i < 0 || i >= list.length) return dflt;
-      ptr = list[i];
-    } else if (isDict(ptr)) {
-      if (!Object.prototype.hasOwnProperty.call(ptr, each)) return dflt;
-      ptr = ptr[each];
-    } else {
-      return dflt;
-    }
-  }
-  return ptr;
-}
 
 /** A deep copy of plain data (dicts, lists, scalars). */
 export function deepCopy<T>(value: T): T {
@@ -123,7 +55,7 @@ export function filterBy(
   for (const each of Array.isArray(val) ? val : [val]) {
     const text = pyStr(each);
     for (const key of Object.keys(lookupDict)) {
-      if (fnmatch(text, key)) {
+      if (fnmatchCase(text, key)) {
         ret = lookupDict[key];
         break;
       }

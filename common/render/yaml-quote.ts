@@ -2,7 +2,8 @@
  * Salt's yaml_dquote / yaml_squote / yaml_encode filters (salt/utils/yamlencoding.py):
  * PyYAML's emitter writing one scalar, with unlimited line width and no unicode output.
  */
-import { floatRepr, intRepr } from './python-repr';
+import { pyIntRepr } from '../python/number';
+import { yamlFloatText } from '../yaml/float-text';
 import { PyError, PyFloat, isStr, pyTypeName, strValue } from './python-types';
 
 const ESCAPES: Record<string, string> = {
@@ -63,22 +64,12 @@ export function yamlSquote(text: string): string {
   return `${out}'`;
 }
 
-/** PyYAML's representation of a float scalar. */
-export function yamlFloat(x: number): string {
-  if (Number.isNaN(x)) return '.nan';
-  if (x === Infinity) return '.inf';
-  if (x === -Infinity) return '-.inf';
-  let v = floatRepr(x).toLowerCase();
-  if (!v.includes('.') && v.includes('e')) v = v.replace('e', '.0e');
-  return v;
-}
-
 /** Salt's `yaml_encode`: a scalar as YAML (strings double-quoted); lists and dicts are refused. */
 export function yamlEncode(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (typeof value === 'number') return Number.isInteger(value) ? intRepr(value) : yamlFloat(value);
-  if (value instanceof PyFloat) return yamlFloat(value.value);
+  if (typeof value === 'number') return Number.isInteger(value) ? pyIntRepr(value) : yamlFloatText(value);
+  if (value instanceof PyFloat) return yamlFloatText(value.value);
   if (isStr(value)) return yamlDquote(strValue(value));
   throw new PyError('TypeError', `yaml_encode() only works with YAML scalar data; failed for <class '${pyTypeName(value)}'>`);
 }

@@ -3,8 +3,9 @@
  * SafeOrderedDumper) would build: scalars as text, mappings with sorted keys, one shared node
  * per shared object so that repeats become anchors and aliases.
  */
-import { pythonFloatRepr, pythonIntRepr } from './dump-python-number';
+import { pyIntRepr } from '../python/number';
 import { resolvesAsNonString } from './dump-resolve';
+import { yamlFloatText } from './float-text';
 
 /** A scalar node: its text, and whether a plain scalar of that text resolves to the node's own type. */
 export interface ScalarNode {
@@ -39,15 +40,6 @@ function typed(text: string): ScalarNode {
 
 function stringNode(text: string): ScalarNode {
   return { kind: 'scalar', text, plainImplicit: !resolvesAsNonString(text) };
-}
-
-/** PyYAML's float text: repr, lower case, `.0` added before a bare exponent, `.inf`/`.nan`. */
-function floatText(x: number): string {
-  if (Number.isNaN(x)) return '.nan';
-  if (x === Infinity) return '.inf';
-  if (x === -Infinity) return '-.inf';
-  const repr = pythonFloatRepr(x).toLowerCase();
-  return !repr.includes('.') && repr.includes('e') ? repr.replace('e', '.0e') : repr;
 }
 
 function dateText(d: Date): string {
@@ -110,7 +102,7 @@ export class Representer {
     if (value === null) return typed('null');
     if (value === undefined) return typed('NULL'); // Salt's representer for undefined values
     if (typeof value === 'boolean') return typed(value ? 'true' : 'false');
-    if (typeof value === 'number') return typed(Number.isInteger(value) ? pythonIntRepr(value) : floatText(value));
+    if (typeof value === 'number') return typed(Number.isInteger(value) ? pyIntRepr(value) : yamlFloatText(value));
     if (typeof value === 'bigint') return typed(value.toString());
     if (typeof value === 'string') return stringNode(value);
     if (value instanceof Date) return typed(dateText(value));

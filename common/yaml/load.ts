@@ -25,7 +25,7 @@
 import { EVENT_ID, SCALAR_STYLE, YAMLException, getScalarValue, parseEvents } from 'js-yaml';
 import type { AliasEvent, Event, MappingEvent, ScalarEvent, SequenceEvent } from 'js-yaml';
 import { YamlError } from '../errors';
-import { floatRepr, intRepr } from '../render/python-repr';
+import { pyFloatRepr, pyIntRepr } from '../python/number';
 
 const CORE = 'tag:yaml.org,2002:';
 const T = {
@@ -413,7 +413,7 @@ function jsKey(key: Built): string {
   if (typeof v === 'string') return v;
   if (v === null || v === undefined) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
-  if (typeof v === 'number') return key.tag === T.float ? floatRepr(v) : intRepr(v);
+  if (typeof v === 'number') return key.tag === T.float ? pyFloatRepr(v) : pyIntRepr(v);
   if (Buffer.isBuffer(v)) return v.toString('latin1');
   return String(v);
 }

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { ValidationError } from '../../common/errors';
 import { matchMinion, validateTarget, type MinionFacts, type TargetType } from '../../common/match/index';
-import { pyRepr } from '../../common/match/pyvalue';
+import { pyRepr } from '../../common/python/repr';
 
 const ctrl1: MinionFacts = {
   id: 'ctrl-1.lab',

@@ -4,10 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { pformat } from '../../cli/output/pformat';
-import { pyFixed, pyRound } from '../../cli/output/python-number';
 import { pyRepr, pySplitlines, pyStrip } from '../../cli/output/python-text';
 import { textFill } from '../../cli/output/textwrap';
-import { pythonFloatRepr, pythonNumberRepr } from '../../common/yaml/dump-python-number';
+import { pyFixed, pyFloatRepr as pythonFloatRepr, pyNumberRepr as pythonNumberRepr, pyRound } from '../../common/python/number';
 
 describe('Python primitives for the outputters', () => {
   it('repr(float): shortest digits, exponent below 1e-4 and from 1e16, two-digit exponents', () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fnmatchCase } from '../../../common/match/fnmatch';
 import { isMapping, pyStr } from './args';
-import type { WalkStep } from './walk';
+import { readDirSorted, type WalkStep } from './walk';
 
 /** Whether a relative path is NOT excluded by exclude_pat (a glob, `E@regex`, or a list of them). */
 export function notExcluded(rel: string, excludePat: unknown): boolean {
@@ -60,13 +60,8 @@ export function cleanDir(root: string, keep: Set<string>, excludePat: unknown): 
   }
   const removed: string[] = [];
   const visit = (dir: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readDirSorted(dir);
+    if (!entries) return;
     for (const e of entries) {
       const full = path.join(dir, e.name);
       if (!realKeep.has(full) && notExcluded(path.relative(root, full), excludePat)) {

@@ -4,7 +4,7 @@
  * rendered `source`.
  */
 import * as fs from 'node:fs';
-import { traverseDictAndList } from '../../../common/match/traverse';
+import { traverseDictAndList } from '../../../common/data';
 import type { Dict } from '../../../common/types';
 import { normalizeMode } from '../../host/modes';
 import { expandUser, isAbsolute } from '../../host/paths';
@@ -14,7 +14,7 @@ import { boolArg, isMapping, mergeRecursive, ownerArg, pyStr, strArg, strList, t
 import { missingOwners } from './ownership';
 import { digest, parseSourceHash } from './source-hash';
 import { chooseSource, readSource } from './sources';
-import { rstripChar, splitLines } from './text';
+import { pyRstrip, splitLines } from './text';
 
 /** file.managed's arguments once validated. */
 export interface ManagedSpec {
@@ -150,9 +150,9 @@ function lookupContents(args: Dict, ctx: StateContext): Looked {
 export function joinContents(value: unknown, newline: boolean): string {
   let out = '';
   for (const part of strList(value)) {
-    for (const line of splitLines(part)) out += rstripChar(rstripChar(line, '\n'), '\r') + '\n';
+    for (const line of splitLines(part)) out += pyRstrip(pyRstrip(line, '\n'), '\r') + '\n';
   }
-  return newline ? out : rstripChar(rstripChar(out, '\n'), '\r');
+  return newline ? out : pyRstrip(pyRstrip(out, '\n'), '\r');
 }
 
 function templateContext(spec: { context: Dict; defaults?: Dict }): Dict {

@@ -1,41 +1,11 @@
 /**
- * Text helpers that behave like the Python string operations Salt relies on
- * (str.splitlines, bytes.readlines, str.rstrip, salt.utils.files.is_text).
+ * Text helpers that behave like the Python operations Salt relies on (bytes.readlines,
+ * lenient decoding, salt.utils.files.is_text); str.splitlines and str.rstrip come from
+ * common/python/text and are re-exported for the state modules.
  */
+export { pySplitlines as splitLines, pyRstrip } from '../../../common/python/text';
 
 const utf8Strict = new TextDecoder('utf-8', { fatal: true });
-
-/** Python's str.splitlines() line boundaries. */
-const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/g;
-
-/** Python's str.splitlines(keepends). */
-export function splitLines(s: string, keepEnds = false): string[] {
-  const out: string[] = [];
-  let last = 0;
-  LINE_BREAK.lastIndex = 0;
-  for (let m = LINE_BREAK.exec(s); m; m = LINE_BREAK.exec(s)) {
-    const end = m.index + m[0].length;
-    out.push(s.slice(last, keepEnds ? end : m.index));
-    last = end;
-  }
-  if (last < s.length) out.push(s.slice(last));
-  return out;
-}
-
-/** Python's whitespace for str.strip()/rstrip(). */
-const PY_TRAILING_SPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
-
-/** Python's str.rstrip() with no argument. */
-export function pyRstrip(s: string): string {
-  return s.replace(PY_TRAILING_SPACE, '');
-}
-
-/** Strip every trailing occurrence of one character (Python's s.rstrip(c)). */
-export function rstripChar(s: string, c: string): string {
-  let end = s.length;
-  while (end > 0 && s[end - 1] === c) end--;
-  return s.slice(0, end);
-}
 
 /** Decode bytes as UTF-8, or Latin-1 when they are not valid UTF-8 (Salt's decode order). */
 export function decodeLenient(buf: Buffer): string {

@@ -12,6 +12,17 @@ export interface WalkStep {
   files: string[];
 }
 
+/** The entries of a directory in name order, or undefined when it cannot be read. */
+export function readDirSorted(dir: string): fs.Dirent[] | undefined {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return undefined;
+  }
+  return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 function isDirEntry(root: string, e: fs.Dirent): boolean {
   if (e.isDirectory()) return true;
   if (!e.isSymbolicLink()) return false;
@@ -25,13 +36,8 @@ function isDirEntry(root: string, e: fs.Dirent): boolean {
 export function walk(top: string, maxDepth?: number): WalkStep[] {
   const out: WalkStep[] = [];
   const visit = (root: string, depth: number): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(root, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readDirSorted(root);
+    if (!entries) return;
     const dirs: string[] = [];
     const files: string[] = [];
     for (const e of entries) (isDirEntry(root, e) ? dirs : files).push(e.name);
