@@ -7,6 +7,7 @@ import { cmdFunctions } from './cmd';
 import { infoFunctions } from './info';
 import { slsutilFunctions } from './slsutil';
 import { stateFunctions } from './state';
+import { sysctlFunctions } from './sysctl';
 
 /** Every execution function Brine knows. */
 export const execFunctions: Readonly<Record<string, ExecFunction>> = {
@@ -14,6 +15,7 @@ export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...cmdFunctions,
   ...stateFunctions,
   ...slsutilFunctions,
+  ...sysctlFunctions,
 };
 
 /** Call an execution function by name; unknown names and thrown errors become Salt-like failures. */

@@ -2,7 +2,9 @@
 import { cmdModule } from './cmd';
 import type { StateModule } from './contract';
 import { fileModule } from './file';
+import { pkgrepoModule } from './pkgrepo';
+import { sysctlModule } from './sysctl';
 import { testModule } from './test';
 
-/** Built-in state modules: file, cmd, test. */
-export const builtinStateModules: readonly StateModule[] = [fileModule, cmdModule, testModule];
+/** Built-in state modules. */
+export const builtinStateModules: readonly StateModule[] = [fileModule, cmdModule, testModule, sysctlModule, pkgrepoModule];
