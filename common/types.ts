@@ -46,6 +46,8 @@ export interface StateReturn {
   comment: string;
   /** Salt's optional `warnings` list, shown by the highstate outputter. */
   warnings?: string[];
+  /** Which OS backend acted (service: `sysvinit` or `systemd`), when a module says so. */
+  backend?: string;
 }
 
 /** A state return as the engine reports it, keyed by `<mod>_|-<id>_|-<name>_|-<fun>`. */

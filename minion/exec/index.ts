@@ -5,6 +5,7 @@ import type { MinionRuntime } from '../runtime';
 import type { ExecFunction, ExecResult } from './contract';
 import { cmdFunctions } from './cmd';
 import { infoFunctions } from './info';
+import { serviceFunctions } from './service';
 import { slsutilFunctions } from './slsutil';
 import { stateFunctions } from './state';
 import { sysctlFunctions } from './sysctl';
@@ -16,6 +17,7 @@ export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...stateFunctions,
   ...slsutilFunctions,
   ...sysctlFunctions,
+  ...serviceFunctions,
 };
 
 /** Call an execution function by name; unknown names and thrown errors become Salt-like failures. */

@@ -260,7 +260,10 @@ class EngineRun {
       const args = stateArguments(low);
       if (low.fun === 'mod_watch') {
         const r = await mod.modWatch!(low.name, args, ctx);
-        return { name: r.name ?? low.name, changes: r.changes ?? {}, result: r.result, comment: r.comment ?? '' };
+        const ret: StateReturn = { name: r.name ?? low.name, changes: r.changes ?? {}, result: r.result, comment: r.comment ?? '' };
+        if (r.warnings?.length) ret.warnings = r.warnings;
+        if (r.backend) ret.backend = r.backend;
+        return ret;
       }
       return await runStateFunction(mod.functions[low.fun], low.name, args, ctx);
     } catch (e) {

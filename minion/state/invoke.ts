@@ -15,20 +15,24 @@ export async function runStateFunction(
   const outcome = await fn.check(name, args, ctx);
   switch (outcome.kind) {
     case 'in-state':
-      return withWarnings({ name, changes: outcome.changes ?? {}, result: true, comment: outcome.comment }, outcome.warnings);
+      return extras({ name, changes: outcome.changes ?? {}, result: true, comment: outcome.comment }, outcome.warnings, outcome.backend);
     case 'invalid':
-      return { name, changes: {}, result: false, comment: outcome.comment };
+      return extras({ name, changes: {}, result: false, comment: outcome.comment }, undefined, outcome.backend);
     case 'drift': {
       if (ctx.test) {
-        return withWarnings({ name, changes: outcome.changes, result: null, comment: outcome.testComment }, outcome.warnings);
+        return extras({ name, changes: outcome.changes, result: null, comment: outcome.testComment }, outcome.warnings, outcome.backend);
       }
       const applied = await fn.apply(name, args, ctx, outcome.plan);
       const ret = { name, changes: applied.changes, result: applied.result, comment: applied.comment };
-      return withWarnings(ret, applied.warnings ?? outcome.warnings);
+      return extras(ret, applied.warnings ?? outcome.warnings, applied.backend ?? outcome.backend);
     }
   }
 }
 
-function withWarnings(ret: StateReturn, warnings: string[] | undefined): StateReturn {
-  return warnings?.length ? { ...ret, warnings } : ret;
+/** Add the optional `warnings` and `backend` fields when a module gave them. */
+function extras(ret: StateReturn, warnings: string[] | undefined, backend: string | undefined): StateReturn {
+  const out: StateReturn = { ...ret };
+  if (warnings?.length) out.warnings = warnings;
+  if (backend) out.backend = backend;
+  return out;
 }

@@ -36,6 +36,8 @@ export interface InState {
   comment: string;
   /** Warnings shown to the operator (Salt's `warnings` list). */
   warnings?: string[];
+  /** Which OS backend was consulted (reported in the result as `backend`). */
+  backend?: string;
   /** Rarely non-empty (Salt reports some no-op changes); usually `{}`. */
   changes?: Dict;
 }
@@ -44,6 +46,7 @@ export interface InState {
 export interface Drift<P = unknown> {
   kind: 'drift';
   warnings?: string[];
+  backend?: string;
   /** The changes Salt shows in test mode (and usually also after applying). */
   changes: Dict;
   /** Salt's test-mode comment ("The file /x is set to be changed", ...). */
@@ -55,6 +58,7 @@ export interface Drift<P = unknown> {
 /** The outcome of `check` when the state cannot be applied at all (bad arguments, missing source). */
 export interface Invalid {
   kind: 'invalid';
+  backend?: string;
   comment: string;
 }
 
@@ -63,6 +67,7 @@ export type CheckOutcome<P = unknown> = InState | Drift<P> | Invalid;
 /** What `apply` reports: the changes made, the comment, and whether it worked. */
 export interface Applied {
   warnings?: string[];
+  backend?: string;
   result: boolean;
   changes: Dict;
   comment: string;

@@ -1,0 +1,50 @@
+/**
+ * Where a System-V init host keeps its pieces: init scripts, runlevel link directories, the
+ * utmp file and the tools. Tests point these at temp directories or fake tools.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** The paths the sysvinit backend reads and the tools it runs. */
+export interface SysvLayout {
+  /** Init scripts (`/etc/init.d`). */
+  initDir: string;
+  /** The directory holding `rc0.d` ... `rc6.d` and `rcS.d` (`/etc`). */
+  rcRoot: string;
+  /** utmp files to read the runlevel from, first existing wins. */
+  utmp: string[];
+  /** The `service` wrapper, or null to run init scripts directly. */
+  service: string | null;
+  /** `update-rc.d`. */
+  updateRcD: string;
+}
+
+const SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
+
+/** The first executable named `tool` on PATH or in the sbin directories, or null. */
+export function findTool(tool: string, envPath = process.env.PATH ?? ''): string | null {
+  const dirs = [...envPath.split(':').filter((d) => d), ...SBIN_DIRS];
+  for (const dir of dirs) {
+    const p = path.join(dir, tool);
+    try {
+      if (fs.statSync(p).isFile()) {
+        fs.accessSync(p, fs.constants.X_OK);
+        return p;
+      }
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The host's own layout (Debian's paths; `service` found on PATH). */
+export function hostSysvLayout(): SysvLayout {
+  return {
+    initDir: '/etc/init.d',
+    rcRoot: '/etc',
+    utmp: ['/run/utmp', '/var/run/utmp'],
+    service: findTool('service'),
+    updateRcD: findTool('update-rc.d') ?? 'update-rc.d',
+  };
+}
