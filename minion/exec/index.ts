@@ -5,6 +5,7 @@ import type { MinionRuntime } from '../runtime';
 import type { ExecFunction, ExecResult } from './contract';
 import { cmdFunctions } from './cmd';
 import { infoFunctions } from './info';
+import { pkgFunctions } from './pkg';
 import { serviceFunctions } from './service';
 import { slsutilFunctions } from './slsutil';
 import { stateFunctions } from './state';
@@ -18,6 +19,7 @@ export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...slsutilFunctions,
   ...sysctlFunctions,
   ...serviceFunctions,
+  ...pkgFunctions,
 };
 
 /** Call an execution function by name; unknown names and thrown errors become Salt-like failures. */
@@ -33,6 +35,6 @@ export async function callFunction(fun: string, args: unknown[], kwargs: Dict, m
     return await fn(args, kwargs, minion);
   } catch (e) {
     const msg = e instanceof BrineError ? e.describe() : `${(e as Error)?.message ?? e}`;
-    return { data: `ERROR: ${msg}`, retcode: 1, outputter: 'nested' };
+    return { data: `Error running '${fun}': ${msg}`, retcode: 1, outputter: 'nested' };
   }
 }
