@@ -5,6 +5,7 @@ import type { MinionRuntime } from '../runtime';
 import type { ExecFunction, ExecResult } from './contract';
 import { cmdFunctions } from './cmd';
 import { infoFunctions } from './info';
+import { pipFunctions } from './pip';
 import { pkgFunctions } from './pkg';
 import { serviceFunctions } from './service';
 import { slsutilFunctions } from './slsutil';
@@ -20,6 +21,7 @@ export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...sysctlFunctions,
   ...serviceFunctions,
   ...pkgFunctions,
+  ...pipFunctions,
 };
 
 /** Call an execution function by name; unknown names and thrown errors become Salt-like failures. */

@@ -1,95 +1,50 @@
 /**
- * Core grains, read cheaply from files and node:os (no subprocess): identity, OS release,
- * kernel, CPU, memory, addresses. Static grains from the minion config override them.
+ * Core grains, with Salt's names and value shapes, read cheaply from files and node:os:
+ * no subprocess is started and no DNS query is made, so collecting them never hangs.
+ * Static grains from the minion config override the collected ones (top-level keys).
+ *
+ * Topics: identity (id, server_id, machine_id), OS release, kernel, hardware (CPU, memory,
+ * DMI), addresses, names (fqdn...), dns, init, virtual, locale_info, process.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { Dict } from '../../common/types';
+import { dnsGrains } from './dns';
+import { hardwareGrains } from './hardware';
+import { nameGrains } from './hostname';
+import { identityGrains } from './identity';
+import { initGrain } from './init';
+import { kernelGrains } from './kernel';
+import { localeInfo } from './locale';
+import { networkGrains } from './network';
+import { osGrains } from './os-release';
+import { processGrains } from './process';
+import { virtualGrains } from './virtual';
 
-const BRINE_VERSION = readVersion();
+export { parseOsRelease } from './os-release';
 
-function readVersion(): string {
-  try {
-    const pkg = JSON.parse(fs.readFileSync(`${__dirname}/../../../package.json`, 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
-
-function readFile(p: string): string | undefined {
-  try {
-    return fs.readFileSync(p, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-/** Parse /etc/os-release style `KEY="value"` lines. */
-export function parseOsRelease(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (m) out[m[1]] = m[2].replace(/^["']|["']$/g, '');
-  }
-  return out;
-}
-
-const FAMILY: Record<string, string> = {
-  debian: 'Debian', ubuntu: 'Debian', raspbian: 'Debian', devuan: 'Debian',
-  rhel: 'RedHat', centos: 'RedHat', fedora: 'RedHat', rocky: 'RedHat', almalinux: 'RedHat',
-  alpine: 'Alpine', arch: 'Arch', opensuse: 'Suse', sles: 'Suse',
-};
-
-/** Collect the core grains of this host for minion `id`, with `staticGrains` applied last. */
+/**
+ * Collect the core grains of this host for minion `id`, with `staticGrains` applied last.
+ *
+ * Example: collectGrains('ctrl-1', {roles: ['controller']})
+ *   -> {id: 'ctrl-1', os: 'Debian', osrelease: '12', num_cpus: 2, ipv4: ['127.0.0.1', ...],
+ *       roles: ['controller'], ...}
+ */
 export function collectGrains(id: string, staticGrains: Dict = {}): Dict {
-  const rel = parseOsRelease(readFile('/etc/os-release') ?? '');
-  const osId = (rel.ID ?? 'linux').toLowerCase();
-  const debVersion = readFile('/etc/debian_version')?.trim();
-  const osrelease = osId === 'debian' && debVersion && /^\d/.test(debVersion) ? debVersion : (rel.VERSION_ID ?? '');
-  const nodename = os.hostname();
-  const fqdn = nodename;
-  const ifaces = os.networkInterfaces();
-  const ipv4: string[] = [];
-  const ipv6: string[] = [];
-  const ipInterfaces: Record<string, string[]> = {};
-  const hwaddr: Record<string, string> = {};
-  for (const [name, addrs] of Object.entries(ifaces)) {
-    ipInterfaces[name] = [];
-    for (const a of addrs ?? []) {
-      ipInterfaces[name].push(a.address);
-      (a.family === 'IPv4' ? ipv4 : ipv6).push(a.address);
-      hwaddr[name] = a.mac;
-    }
-  }
+  const osData = osGrains();
+  const net = networkGrains();
+  const haveIpv4 = (net.ipv4 as string[]).length > 0;
+  const haveIpv6 = (net.ipv6 as string[]).length > 0;
   const grains: Dict = {
-    id,
-    host: nodename.split('.')[0],
-    nodename,
-    fqdn,
-    domain: fqdn.includes('.') ? fqdn.slice(fqdn.indexOf('.') + 1) : '',
-    localhost: nodename,
-    kernel: os.type(),
-    kernelrelease: os.release(),
-    cpuarch: os.machine(),
-    num_cpus: os.cpus().length,
-    cpu_model: os.cpus()[0]?.model ?? '',
-    mem_total: Math.floor(os.totalmem() / 1024 / 1024),
-    os: rel.NAME?.split(' ')[0] ?? os.type(),
-    os_family: FAMILY[osId] ?? (rel.ID_LIKE ? FAMILY[rel.ID_LIKE.split(' ')[0]] : undefined) ?? rel.NAME ?? 'Linux',
-    osfullname: rel.NAME ?? os.type(),
-    osrelease,
-    osmajorrelease: Number.parseInt(osrelease, 10) || 0,
-    oscodename: rel.VERSION_CODENAME ?? '',
-    ipv4: [...new Set(ipv4)].sort(),
-    ipv6: [...new Set(ipv6)].sort(),
-    ip_interfaces: ipInterfaces,
-    hwaddr_interfaces: hwaddr,
-    machine_id: readFile('/etc/machine-id')?.trim() ?? '',
-    path: process.env.PATH ?? '',
-    shell: '/bin/sh',
-    brineversion: BRINE_VERSION,
-    nodeversion: process.versions.node.split('.').map(Number),
+    ...identityGrains(id),
+    ...kernelGrains(typeof osData.os_family === 'string' ? osData.os_family : undefined),
+    ...osData,
+    init: initGrain(),
+    ...hardwareGrains(),
+    ...virtualGrains(),
+    ...nameGrains(haveIpv4, haveIpv6),
+    ...net,
+    ...dnsGrains(),
+    locale_info: localeInfo(),
+    ...processGrains(),
   };
   return { ...grains, ...staticGrains };
 }

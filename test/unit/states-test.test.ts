@@ -11,8 +11,8 @@ const PRETEND = { testing: { old: 'Unchanged', new: 'Something pretended to chan
 describe('states: test', () => {
   const ctx = (test = false) => makeStateContext({ test });
 
-  it('registers file, cmd and test', () => {
-    assert.deepEqual(builtinStateModules.map((m) => m.name), ['file', 'cmd', 'test']);
+  it('registers every built-in state module', () => {
+    assert.deepEqual(builtinStateModules.map((m) => m.name), ['file', 'cmd', 'test', 'pkg', 'sysctl', 'pkgrepo', 'service', 'pip']);
     assert.deepEqual(Object.keys(builtinStateModules[0].functions).sort(), ['absent', 'append', 'directory', 'managed', 'symlink']);
     assert.deepEqual(Object.keys(builtinStateModules[1].functions).sort(), ['run', 'script', 'wait', 'wait_script', 'watch']);
   });
