@@ -7,7 +7,7 @@ import { stateFunction, type CheckOutcome, type StateFunction } from '../contrac
 import { serviceArgs } from './args';
 import { bootDisable, bootEnable } from './boot';
 import type { ServiceEnv } from './env';
-import { applyStep, freshResult, isToolError } from './outcome';
+import { applyStep, freshResult, availability } from './outcome';
 
 /** What check learned. */
 export interface BootPlan {
@@ -25,12 +25,9 @@ export function enabledState(env: ServiceEnv): StateFunction<BootPlan> {
       const backend = env.pick(ctx.opts);
       const tag = { backend: backend.name };
       const plan: BootPlan = { backend, available: false, timeout: serviceArgs(args).timeout };
-      try {
-        plan.available = await backend.available(name);
-      } catch (e) {
-        if (!isToolError(e)) throw e;
-        return { kind: 'invalid', comment: e.message, ...tag };
-      }
+      const avail = await availability(backend, name);
+      if (!avail.ok) return { kind: 'invalid', comment: avail.comment, ...tag };
+      plan.available = avail.available;
       if (!plan.available) {
         const testComment = `Service ${name} not present; if created in this state run, it would have been enabled`;
         return { kind: 'drift', changes: {}, testComment, plan, ...tag };
@@ -55,12 +52,9 @@ export function disabledState(env: ServiceEnv): StateFunction<BootPlan> {
       const backend = env.pick(ctx.opts);
       const tag = { backend: backend.name };
       const plan: BootPlan = { backend, available: false, timeout: serviceArgs(args).timeout };
-      try {
-        plan.available = await backend.available(name);
-      } catch (e) {
-        if (!isToolError(e)) throw e;
-        return { kind: 'invalid', comment: e.message, ...tag };
-      }
+      const avail = await availability(backend, name);
+      if (!avail.ok) return { kind: 'invalid', comment: avail.comment, ...tag };
+      plan.available = avail.available;
       if (!plan.available) return { kind: 'in-state', comment: `The named service ${name} is not available`, ...tag };
       if (await backend.disabled(name)) return { kind: 'in-state', comment: `Service ${name} is already disabled, and is in the desired state`, ...tag };
       return { kind: 'drift', changes: {}, testComment: `Service ${name} set to be disabled`, plan, ...tag };

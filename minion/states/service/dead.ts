@@ -8,7 +8,7 @@ import { stateFunction, type CheckOutcome, type StateFunction } from '../contrac
 import { enabledTypoComment, serviceArgs, systemdOnlyWarnings, type ServiceArgs } from './args';
 import { bootChangeWanted, bootDisable, bootEnable } from './boot';
 import type { ServiceEnv } from './env';
-import { addWarnings, applyStep, freshResult, isToolError, type ServiceResult } from './outcome';
+import { addWarnings, applyStep, freshResult, availability, type ServiceResult } from './outcome';
 
 /** What check learned. */
 export interface DeadPlan {
@@ -30,12 +30,9 @@ export function deadState(env: ServiceEnv): StateFunction<DeadPlan> {
       if ('enabled' in args) return { kind: 'invalid', comment: enabledTypoComment(name), ...tag };
       const a = serviceArgs(args);
       const plan: DeadPlan = { backend, args: a, available: false, running: false, enabled: false };
-      try {
-        plan.available = await backend.available(name);
-      } catch (e) {
-        if (!isToolError(e)) throw e;
-        return { kind: 'invalid', comment: e.message, ...tag };
-      }
+      const avail = await availability(backend, name);
+      if (!avail.ok) return { kind: 'invalid', comment: avail.comment, ...tag };
+      plan.available = avail.available;
       if (!plan.available) {
         const testComment = `Service ${name} not present; if created in this state run, it would have been stopped`;
         return { kind: 'drift', changes: {}, testComment, plan, ...tag };

@@ -54,3 +54,16 @@ export type Sleeper = (seconds: number) => Promise<void>;
 
 /** The real sleeper. */
 export const realSleep: Sleeper = (seconds) => new Promise((r) => setTimeout(r, seconds * 1000));
+
+/** Ask the backend whether a service exists; a failing tool becomes the comment of an `invalid` outcome. */
+export async function availability(
+  backend: ServiceBackend,
+  name: string,
+): Promise<{ ok: true; available: boolean } | { ok: false; comment: string }> {
+  try {
+    return { ok: true, available: await backend.available(name) };
+  } catch (e) {
+    if (!isToolError(e)) throw e;
+    return { ok: false, comment: e.message };
+  }
+}

@@ -9,7 +9,7 @@ import { pyStr } from '../file/args';
 import { enabledTypoComment, serviceArgs, systemdOnlyWarnings, type ServiceArgs } from './args';
 import { bootChangeWanted, bootDisable, bootEnable } from './boot';
 import type { ServiceEnv } from './env';
-import { addWarnings, applyStep, freshResult, isToolError, type ServiceResult } from './outcome';
+import { addWarnings, applyStep, freshResult, availability, isToolError, type ServiceResult } from './outcome';
 import { previewUnmask, runUnmask } from './unmask';
 
 /** What check learned. */
@@ -34,12 +34,9 @@ export function runningState(env: ServiceEnv): StateFunction<RunningPlan> {
       if ('enabled' in args) return { kind: 'invalid', comment: enabledTypoComment(name), ...tag };
       const a = serviceArgs(args);
       const plan: RunningPlan = { backend, args: a, available: false, running: false, enabled: false };
-      try {
-        plan.available = await backend.available(name);
-      } catch (e) {
-        if (!isToolError(e)) throw e;
-        return { kind: 'invalid', comment: e.message, ...tag };
-      }
+      const avail = await availability(backend, name);
+      if (!avail.ok) return { kind: 'invalid', comment: avail.comment, ...tag };
+      plan.available = avail.available;
       if (!plan.available) {
         const testComment = `Service ${name} not present; if created in this state run, it would have been started`;
         return { kind: 'drift', changes: {}, testComment, plan, ...tag };
