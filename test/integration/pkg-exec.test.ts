@@ -7,14 +7,11 @@ import { pkgFunctions } from '../../minion/exec/pkg';
 import type { MinionRuntime } from '../../minion/runtime';
 import { TempTree } from '../helpers/tree';
 import {
-  acquireSuiteLock,
-  aptUnavailable,
-  depPreinstalled,
   dpkgStatus,
-  ensureAptLists,
   MISSING_PKG,
   PKG_A,
   PKG_B,
+  prepareAptSuite,
   purgeTestPackages,
   releaseSuiteLock,
 } from './pkg-support';
@@ -34,15 +31,7 @@ describe('pkg execution functions (real apt)', function () {
   };
 
   before(async function () {
-    const why = aptUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    await acquireSuiteLock();
-    await ensureAptLists();
-    keepDep = await depPreinstalled();
-    await purgeTestPackages(keepDep);
+    keepDep = await prepareAptSuite(this);
     cand = await candidates([PKG_A, PKG_B]);
     tree = new TempTree();
     rt = tree.runtime();

@@ -13,18 +13,15 @@ import { TempTree } from '../helpers/tree';
 import { makeStateContext } from '../unit/helpers/state-context';
 import { runState } from '../unit/helpers/run-state';
 import {
-  acquireSuiteLock,
-  aptUnavailable,
   DEP_OF_PKG,
-  depPreinstalled,
   dpkgStatus,
-  ensureAptLists,
   installedVersion,
   lastAptCommandline,
   MISSING_PKG,
   PKG_A,
   PKG_B,
   PKG_WITH_DEP,
+  prepareAptSuite,
   purgeTestPackages,
   releaseSuiteLock,
 } from './pkg-support';
@@ -37,15 +34,7 @@ describe('pkg.installed (real apt)', function () {
   let cand: Record<string, string> = {};
 
   before(async function () {
-    const why = aptUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    await acquireSuiteLock();
-    await ensureAptLists();
-    keepDep = await depPreinstalled();
-    await purgeTestPackages(keepDep);
+    keepDep = await prepareAptSuite(this);
     cand = await candidates([PKG_A, PKG_B, PKG_WITH_DEP, DEP_OF_PKG]);
     for (const p of [PKG_A, PKG_B, PKG_WITH_DEP]) assert.notEqual(cand[p], '', `${p} has no install candidate`);
   });

@@ -6,15 +6,12 @@ import { latest } from '../../minion/states/pkg/latest';
 import { makeStateContext } from '../unit/helpers/state-context';
 import { runState } from '../unit/helpers/run-state';
 import {
-  acquireSuiteLock,
-  aptUnavailable,
-  depPreinstalled,
   dpkgStatus,
-  ensureAptLists,
   installedVersion,
   MISSING_PKG,
   PKG_A,
   PKG_B,
+  prepareAptSuite,
   purgeTestPackages,
   releaseSuiteLock,
 } from './pkg-support';
@@ -27,15 +24,7 @@ describe('pkg.latest (real apt)', function () {
   let cand: Record<string, string> = {};
 
   before(async function () {
-    const why = aptUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    await acquireSuiteLock();
-    await ensureAptLists();
-    keepDep = await depPreinstalled();
-    await purgeTestPackages(keepDep);
+    keepDep = await prepareAptSuite(this);
     cand = await candidates([PKG_A, PKG_B]);
   });
   afterEach(() => purgeTestPackages(keepDep));

@@ -12,13 +12,10 @@ import { installed } from '../../minion/states/pkg/installed';
 import { makeStateContext } from '../unit/helpers/state-context';
 import { runState } from '../unit/helpers/run-state';
 import {
-  acquireSuiteLock,
-  aptUnavailable,
-  depPreinstalled,
   dpkgStatus,
-  ensureAptLists,
   holdLock,
   PKG_A,
+  prepareAptSuite,
   purgeTestPackages,
   releaseSuiteLock,
   type LockHolder,
@@ -30,15 +27,7 @@ describe('apt/dpkg lock waiting (real locks)', function () {
   let holder: LockHolder | undefined;
 
   before(async function () {
-    const why = aptUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    await acquireSuiteLock();
-    await ensureAptLists();
-    keepDep = await depPreinstalled();
-    await purgeTestPackages(keepDep);
+    keepDep = await prepareAptSuite(this);
   });
   afterEach(async () => {
     await holder?.release();

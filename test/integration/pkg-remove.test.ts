@@ -15,15 +15,12 @@ import { purged, removed } from '../../minion/states/pkg/uninstall';
 import { makeStateContext } from '../unit/helpers/state-context';
 import { runState } from '../unit/helpers/run-state';
 import {
-  acquireSuiteLock,
-  aptUnavailable,
   buildConffileDeb,
-  depPreinstalled,
   dpkgStatus,
-  ensureAptLists,
   LOCAL_PKG,
   PKG_A,
   PKG_B,
+  prepareAptSuite,
   purgeTestPackages,
   releaseSuiteLock,
 } from './pkg-support';
@@ -37,15 +34,7 @@ describe('pkg.removed / pkg.purged (real apt)', function () {
   let tmp = '';
 
   before(async function () {
-    const why = aptUnavailable();
-    if (why) {
-      console.log(`    skipped: ${why}`);
-      this.skip();
-    }
-    await acquireSuiteLock();
-    await ensureAptLists();
-    keepDep = await depPreinstalled();
-    await purgeTestPackages(keepDep);
+    keepDep = await prepareAptSuite(this);
     cand = await candidates([PKG_A, PKG_B]);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-pkg-'));
   });

@@ -166,3 +166,21 @@ export function lastAptCommandline(pkg: string): string {
   const last = blocks[blocks.length - 1] ?? '';
   return /^Commandline: (.*)$/m.exec(last)?.[1] ?? '';
 }
+
+/**
+ * The `before` every real-apt suite starts with: skip (saying why) when apt is unusable, take the
+ * cross-process suite lock, make sure the package lists exist and our test packages are gone.
+ * Resolves to whether the dependency package was installed before (then it is kept).
+ */
+export async function prepareAptSuite(suite: Mocha.Context): Promise<boolean> {
+  const why = aptUnavailable();
+  if (why) {
+    console.log(`    skipped: ${why}`);
+    suite.skip();
+  }
+  await acquireSuiteLock();
+  await ensureAptLists();
+  const keepDep = await depPreinstalled();
+  await purgeTestPackages(keepDep);
+  return keepDep;
+}
