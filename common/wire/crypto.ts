@@ -5,6 +5,7 @@
  * sealed for. All from node:crypto.
  */
 import * as crypto from 'node:crypto';
+import { newKeyPair, publicFromRawBytes, rawPublicBytes } from './raw-keys';
 import { WireError } from './errors';
 
 /** A body sealed for one recipient. */
@@ -43,7 +44,7 @@ export function verify(data: Uint8Array, signature: Uint8Array, publicKey: crypt
 
 /** Encrypt `plaintext` for the holder of the X25519 private key matching `recipientPub`, bound to `aad`. */
 export function seal(plaintext: Uint8Array, recipientPub: crypto.KeyObject, aad: Uint8Array): Sealed {
-  const ephemeral = crypto.generateKeyPairSync('x25519');
+  const ephemeral = newKeyPair('x25519');
   const epk = rawX25519(ephemeral.publicKey);
   const key = deriveKey(crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipientPub }), epk, rawX25519(recipientPub), aad);
   const iv = crypto.randomBytes(IV_BYTES);
@@ -62,7 +63,7 @@ export function open(sealed: Sealed, recipientPriv: crypto.KeyObject, aad: Uint8
     throw new WireError('decrypt-failed', 'sealed body has wrong key, iv or tag sizes');
   }
   try {
-    const epkKey = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: Buffer.from(sealed.epk).toString('base64url') }, format: 'jwk' });
+    const epkKey = publicFromRawBytes(sealed.epk, 'x25519');
     const shared = crypto.diffieHellman({ privateKey: recipientPriv, publicKey: epkKey });
     const key = deriveKey(shared, sealed.epk, rawX25519(crypto.createPublicKey(recipientPriv)), aad);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, sealed.iv);
@@ -82,7 +83,6 @@ function deriveKey(shared: Buffer, epk: Uint8Array, recipientPub: Uint8Array, aa
 }
 
 function rawX25519(key: crypto.KeyObject): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.crv !== 'X25519' || typeof jwk.x !== 'string') throw new TypeError('expected an X25519 public key');
-  return new Uint8Array(Buffer.from(jwk.x, 'base64url'));
+  if (key.asymmetricKeyType !== 'x25519') throw new TypeError('expected an X25519 public key');
+  return rawPublicBytes(key);
 }

@@ -10,6 +10,7 @@
  * exactly as node:crypto exports them.
  */
 import * as crypto from 'node:crypto';
+import { newKeyPair, publicFromRawBytes, rawPublicBytes } from './raw-keys';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../errors';
@@ -56,8 +57,8 @@ const PEM_BLOCK = /-----BEGIN ([A-Z ]+)-----\r?\n[A-Za-z0-9+/=\r\n]+?-----END \1
 
 /** Make a fresh identity (new Ed25519 and X25519 key pairs). */
 export function generateIdentity(): NodeIdentity {
-  const sign = crypto.generateKeyPairSync('ed25519');
-  const box = crypto.generateKeyPairSync('x25519');
+  const sign = newKeyPair('ed25519');
+  const box = newKeyPair('x25519');
   return {
     publicKeys: { sign: sign.publicKey, encrypt: box.publicKey },
     privateKeys: { sign: sign.privateKey, decrypt: box.privateKey },
@@ -178,15 +179,16 @@ export function publicKeysFromRaw(raw: RawPublicKeys): PublicKeys {
 
 /** One raw 32-byte Ed25519 or X25519 public key. */
 export function rawPublicKey(key: crypto.KeyObject): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new ValidationError(`not an OKP public key (${key.asymmetricKeyType ?? 'unknown type'})`);
-  return new Uint8Array(Buffer.from(jwk.x, 'base64url'));
+  if (key.asymmetricKeyType !== 'ed25519' && key.asymmetricKeyType !== 'x25519') {
+    throw new ValidationError(`not an OKP public key (${key.asymmetricKeyType ?? 'unknown type'})`);
+  }
+  return rawPublicBytes(key.type === 'private' ? crypto.createPublicKey(key) : key);
 }
 
 /** Import one raw 32-byte public key of the given curve. */
 export function publicKeyFromRaw(raw: Uint8Array, crv: 'Ed25519' | 'X25519'): crypto.KeyObject {
   if (raw.length !== 32) throw new ValidationError(`${crv} public key must be 32 bytes, got ${raw.length}`);
-  return crypto.createPublicKey({ key: { kty: 'OKP', crv, x: Buffer.from(raw).toString('base64url') }, format: 'jwk' });
+  return publicFromRawBytes(raw, crv === 'Ed25519' ? 'ed25519' : 'x25519');
 }
 
 function privateDocument(keys: PrivateKeys): string {
