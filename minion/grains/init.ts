@@ -5,31 +5,17 @@
  * supervisord, dumb-init, tini and runit are recognised; anything else is "unknown".
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { findExecutable, isExecutableFile, pathDirs } from '../../common/which';
 import { pathExists, readText } from './read';
 
 const CHUNK = 262144;
 const INIT_NAMES = ['upstart', 'sysvinit', 'systemd'];
 const EXTRA_PATH = ['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin'];
 
-function executable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** Salt's salt.utils.path.which: a path that is executable, or the first match on PATH (plus the usual bin dirs). */
 export function whichExecutable(name: string): string | undefined {
-  if (name.includes('/')) return executable(name) ? name : undefined;
-  const dirs = [...(process.env.PATH ?? '').split(':').filter(Boolean), ...EXTRA_PATH];
-  for (const dir of dirs) {
-    const p = path.join(dir, name);
-    if (executable(p)) return p;
-  }
-  return undefined;
+  if (name.includes('/')) return isExecutableFile(name) ? name : undefined;
+  return findExecutable(name, [...pathDirs(), ...EXTRA_PATH]);
 }
 
 /** The first of upstart/sysvinit/systemd named in a binary, read in chunks (lower-cased). */

@@ -5,17 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findExecutable, isExecutableFile, pathDirs } from '../../../common/which';
 import { PipError } from './errors';
-
-function isExecutableFile(p: string): boolean {
-  try {
-    if (!fs.statSync(p).isFile()) return false;
-    fs.accessSync(p, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function canExecute(p: string): boolean {
   try {
@@ -28,12 +19,7 @@ function canExecute(p: string): boolean {
 
 /** The first executable named `name` on PATH. */
 function which(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (!dir) continue;
-    const p = path.join(dir, name);
-    if (isExecutableFile(p)) return p;
-  }
-  return undefined;
+  return findExecutable(name, pathDirs());
 }
 
 /**

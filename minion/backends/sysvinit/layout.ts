@@ -2,8 +2,7 @@
  * Where a System-V init host keeps its pieces: init scripts, runlevel link directories, the
  * utmp file and the tools. Tests point these at temp directories or fake tools.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { findExecutable, pathDirs } from '../../../common/which';
 
 /** The paths the sysvinit backend reads and the tools it runs. */
 export interface SysvLayout {
@@ -23,19 +22,7 @@ const SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
 /** The first executable named `tool` on PATH or in the sbin directories, or null. */
 export function findTool(tool: string, envPath = process.env.PATH ?? ''): string | null {
-  const dirs = [...envPath.split(':').filter((d) => d), ...SBIN_DIRS];
-  for (const dir of dirs) {
-    const p = path.join(dir, tool);
-    try {
-      if (fs.statSync(p).isFile()) {
-        fs.accessSync(p, fs.constants.X_OK);
-        return p;
-      }
-    } catch {
-      // not here
-    }
-  }
-  return null;
+  return findExecutable(tool, [...pathDirs(envPath), ...SBIN_DIRS]) ?? null;
 }
 
 /** The host's own layout (Debian's paths; `service` found on PATH). */
