@@ -1,6 +1,11 @@
 /** The `brine` command line: one binary, Salt's habits (see README). */
 import { Command } from 'commander';
 import { registerCall } from './commands/call';
+import { registerJobs } from './commands/jobs';
+import { registerKey } from './commands/key';
+import { registerEvents } from './commands/events';
+import { registerMaster } from './commands/master';
+import { registerRun } from './commands/run';
 
 /** Parse argv, run the chosen command and resolve to the process exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -11,9 +16,15 @@ export async function main(argv: string[]): Promise<number> {
     .description('SaltStack-style configuration management: SLS trees, Jinja, highstate, over NATS')
     .showHelpAfterError()
     .exitOverride();
-  registerCall(program, (code) => {
+  const setExit = (code: number) => {
     exitCode = code;
-  });
+  };
+  registerCall(program, setExit);
+  registerMaster(program, setExit);
+  registerRun(program, setExit);
+  registerEvents(program, setExit);
+  registerKey(program, setExit);
+  registerJobs(program, setExit);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -31,6 +31,14 @@ export interface MinionConfig {
   pillarenv: string | null;
   color: boolean | null;
   nodegroups: Record<string, string | string[]>;
+  /** NATS URLs of the master's bus (Salt's `master`); `host` or `host:port` become `nats://host:4222`. */
+  master: string[];
+  /** Fingerprint of the master's public key to pin (`brine key finger` on the master prints it); null = trust on first use. */
+  master_finger: string | null;
+  /** Where the minion's key pair and the master's pinned key live. */
+  pki_dir: string;
+  /** Seconds between authentication attempts while the key is pending. */
+  acceptance_wait_time: number;
   /** The whole parsed file merged over the defaults, for `opts` in templates and config.get. */
   raw: Dict;
 }
@@ -41,19 +49,7 @@ export const DEFAULT_CONFIG_DIR = '/etc/brine';
 /** Load `DIR/minion` (missing file = all defaults); throws ConfigError naming the file on bad content. */
 export function loadMinionConfig(configDir: string = DEFAULT_CONFIG_DIR, overrides: Dict = {}): MinionConfig {
   const file = path.join(configDir, 'minion');
-  let data: Dict = {};
-  if (fs.existsSync(file)) {
-    let loaded: unknown;
-    try {
-      loaded = loadSaltYaml(fs.readFileSync(file, 'utf8'), file);
-    } catch (e) {
-      throw new ConfigError((e as Error).message, { file });
-    }
-    if (loaded !== null && loaded !== undefined && !isDict(loaded)) {
-      throw new ConfigError('the configuration is not a mapping', { file });
-    }
-    data = (loaded as Dict | null) ?? {};
-  }
+  let data = readConfigMapping(file);
   data = { ...data, ...overrides };
   const base = path.dirname(path.resolve(file));
   const rootDir = resolvePath(base, str(data.root_dir, '/'), 'root_dir', file);
@@ -83,22 +79,61 @@ export function loadMinionConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
     pillarenv: typeof data.pillarenv === 'string' ? data.pillarenv : null,
     color: typeof data.color === 'boolean' ? data.color : null,
     nodegroups: isDict(data.nodegroups) ? (data.nodegroups as Record<string, string | string[]>) : {},
+    master: natsUrls(data.master, file),
+    master_finger: typeof data.master_finger === 'string' && data.master_finger ? data.master_finger : null,
+    pki_dir: data.pki_dir ? resolvePath(base, String(data.pki_dir), 'pki_dir', file) : underRoot('/etc/brine/pki/minion'),
+    acceptance_wait_time: positiveNumber(data.acceptance_wait_time, 10, 'acceptance_wait_time', file),
     raw: {},
   };
   cfg.raw = { ...data, ...Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'raw')) };
   return cfg;
 }
 
+/** The mapping in a YAML config file (a missing file is an empty mapping); ConfigError naming the file otherwise. */
+export function readConfigMapping(file: string): Dict {
+  if (!fs.existsSync(file)) return {};
+  let loaded: unknown;
+  try {
+    loaded = loadSaltYaml(fs.readFileSync(file, 'utf8'), file);
+  } catch (e) {
+    throw new ConfigError((e as Error).message, { file });
+  }
+  if (loaded !== null && loaded !== undefined && !isDict(loaded)) throw new ConfigError('the configuration is not a mapping', { file });
+  return (loaded as Dict | null) ?? {};
+}
+
+/** A list of NATS URLs from a `master`/`servers` option: `host`, `host:port` or `nats://host:port`, one or many. */
+export function natsUrls(v: unknown, file: string, dflt = 'nats://127.0.0.1:4222'): string[] {
+  if (v === undefined || v === null || v === '') return [dflt];
+  const list = Array.isArray(v) ? v : [v];
+  return list.map((item) => {
+    const text = String(item).trim();
+    if (!text || /[\s\0]/.test(text)) throw new ConfigError(`invalid NATS server ${JSON.stringify(item)}`, { file });
+    if (/^(nats|tls):\/\//.test(text)) return text;
+    return /:\d+$/.test(text) && !text.startsWith('[') ? `nats://${text}` : `nats://${text}:4222`;
+  });
+}
+
+/** A positive number option with a default. */
+export function positiveNumber(v: unknown, dflt: number, key: string, file: string): number {
+  if (v === undefined || v === null) return dflt;
+  const n = typeof v === 'number' ? v : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ConfigError(`${key} must be a positive number, got ${JSON.stringify(v)}`, { file });
+  return n;
+}
+
 function str(v: unknown, dflt: string): string {
   return v === undefined || v === null ? dflt : String(v);
 }
 
-function resolvePath(base: string, p: string, key: string, file: string): string {
+/** An absolute path from a config value, relative ones against the config file's directory. */
+export function resolvePath(base: string, p: string, key: string, file: string): string {
   if (typeof p !== 'string' || p.includes('\0')) throw new ConfigError(`invalid path for ${key}`, { file });
   return path.resolve(base, p);
 }
 
-function roots(
+/** Salt's `file_roots`/`pillar_roots` shape: saltenv -> directories. */
+export function roots(
   v: unknown,
   dflt: Record<string, string[]>,
   base: string,

@@ -78,6 +78,8 @@ export interface DurableReadOptions {
   batch?: number;
   /** Redelivery delay of a message whose handling failed (default 1000 ms). */
   nakDelayMs?: number;
+  /** consumeDurable: handlers running at once (default 1); each message is acknowledged when its own handler resolves. */
+  concurrency?: number;
   /** Wait for the server to confirm each acknowledgement (default false). */
   confirmAcks?: boolean;
   reassembly?: StreamReassemblyOptions;
@@ -233,7 +235,7 @@ export interface DurableRun {
 }
 
 /**
- * Run `handler` on every whole message of the durable consumer, one at a time: acknowledged
+ * Run `handler` on every whole message of the durable consumer (`concurrency` at a time, default one): acknowledged
  * when the handler resolves, handed back for redelivery (after `nakDelayMs`) when it throws.
  */
 export function consumeDurable(
@@ -243,17 +245,25 @@ export function consumeDurable(
   opts: DurableReadOptions = {},
 ): DurableRun {
   const reader = new DeliveryReader(js, spec, opts);
+  const limit = Math.max(1, Math.floor(opts.concurrency ?? 1));
+  const inFlight = new Set<Promise<void>>();
+  const handle = async (delivery: Delivery): Promise<void> => {
+    try {
+      await handler(delivery.message);
+    } catch (e) {
+      reader.nak(delivery.parts);
+      reader.report(new Error(`handling ${delivery.message.subject} (seq ${delivery.message.seq}) failed, will retry: ${(e as Error).message}`));
+      return;
+    }
+    await reader.ack(delivery.parts);
+  };
   const done = (async () => {
     for await (const delivery of reader.deliveries()) {
-      try {
-        await handler(delivery.message);
-      } catch (e) {
-        reader.nak(delivery.parts);
-        reader.report(new Error(`handling ${delivery.message.subject} (seq ${delivery.message.seq}) failed, will retry: ${(e as Error).message}`));
-        continue;
-      }
-      await reader.ack(delivery.parts);
+      const running = handle(delivery).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+      if (inFlight.size >= limit) await Promise.race(inFlight);
     }
+    await Promise.all(inFlight);
   })();
   return {
     done,

@@ -18,8 +18,8 @@ import type { PrivateKeys, PublicKeys } from './keys';
 import type { ReplayGuard } from './replay';
 
 export const ENVELOPE_VERSION = 1;
-export const ENVELOPE_KINDS = ['job', 'ret', 'evt', 'auth'] as const;
-/** What an envelope carries: a job for a minion, a return, an event, or an auth request. */
+export const ENVELOPE_KINDS = ['job', 'ret', 'evt', 'auth', 'cmd'] as const;
+/** What an envelope carries: a job for a minion, a return, an event, an auth request, or a command from the CLI to the master. */
 export type EnvelopeKind = (typeof ENVELOPE_KINDS)[number];
 export const NONCE_BYTES = 16;
 /** Clock difference tolerated between sender and receiver. */

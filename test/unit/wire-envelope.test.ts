@@ -363,7 +363,7 @@ function expectedCode(original: Wire, mutated: Uint8Array): WireErrorCode {
       return false;
     }
   };
-  if (!['job', 'ret', 'evt', 'auth'].includes(w.kind as string)) return 'malformed';
+  if (!['job', 'ret', 'evt', 'auth', 'cmd'].includes(w.kind as string)) return 'malformed';
   if (!validId(w.from) || !validId(w.to)) return 'malformed';
   if (typeof w.jid !== 'string' || /[\s\u0000-\u001f\u007f*>]/.test(w.jid)) return 'malformed';
   if (!Number.isSafeInteger(w.ts) || !Number.isSafeInteger(w.exp) || (w.exp as number) <= (w.ts as number)) return 'malformed';

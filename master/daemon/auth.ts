@@ -1,0 +1,66 @@
+/**
+ * Minions asking to be accepted (brine.auth, request/reply): the request is signed with the key
+ * it presents (proof that the minion holds it); the key is filed as salt-key does (pending,
+ * accepted, rejected, denied) and the answer, signed by the master, carries the master's public
+ * key for the minion to pin.
+ */
+import { decode } from '../../common/wire/codec';
+import type { Logger } from '../../common/log';
+import { parseAuthRequest, type AuthReply } from '../../common/protocol/messages';
+import { MASTER_ID, RESERVED_IDS } from '../../common/protocol/subjects';
+import { createEnvelope, openEnvelope, peekEnvelope } from '../../common/wire/envelope';
+import { WireError } from '../../common/wire/errors';
+import { parsePublicDocument, publicDocument, type NodeIdentity } from '../../common/wire/keys';
+import type { ReplayGuard } from '../../common/wire/replay';
+import type { MinionKeyStore } from '../pki/store';
+import type { EventPublisher } from './event-publisher';
+import { reportRejected } from './rejections';
+
+const AUTH_REPLY_TTL_MS = 60_000;
+
+/** What the auth handler works with. */
+export interface AuthDeps {
+  keys: MinionKeyStore;
+  master: NodeIdentity;
+  replay: ReplayGuard;
+  events: EventPublisher;
+  autoAccept: boolean;
+  log: Logger;
+}
+
+/** Answer one auth request; undefined when it deserves no answer (malformed, forged, replayed). */
+export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array | undefined {
+  let id: string;
+  let pub: string;
+  try {
+    const peeked = peekEnvelope(bytes);
+    id = peeked.header.from;
+    pub = parseAuthRequest(decode(peeked.body)).pub;
+    const presented = parsePublicDocument(pub, `public key of ${JSON.stringify(id)}`);
+    openEnvelope(bytes, { expectKind: 'auth', expectTo: MASTER_ID, senderKeys: (from) => (from === id ? presented : undefined), requireSealed: false, replay: deps.replay });
+  } catch (e) {
+    reportRejected(deps.log, deps.events, 'auth request', e);
+    return undefined;
+  }
+  let reply: AuthReply;
+  if (RESERVED_IDS.has(id)) {
+    reply = { status: 'refused', master_pub: '', error: `the minion id ${JSON.stringify(id)} is reserved` };
+  } else {
+    try {
+      let status = deps.keys.register(id, pub);
+      if (status === 'pending' && deps.autoAccept) {
+        deps.keys.accept(id);
+        status = 'accepted';
+      }
+      reply = { status, master_pub: '' };
+      if (status === 'pending') deps.log.info(`New minion key pending: ${id} (brine key accept ${id})`);
+      if (status === 'denied') deps.log.warning(`Minion ${id} presented a key that differs from its stored one: denied (see brine key list denied)`);
+    } catch (e) {
+      reply = { status: 'refused', master_pub: '', error: (e as Error).message };
+    }
+  }
+  reply.master_pub = publicDocument(deps.master.publicKeys);
+  if (reply.status === 'refused') reportRejected(deps.log, deps.events, `auth of ${JSON.stringify(id)}`, new WireError('malformed', reply.error ?? 'refused'));
+  void deps.events.master({ type: 'auth', minion: id, status: reply.status, at: Date.now(), ...(reply.error ? { error: reply.error } : {}) });
+  return createEnvelope({ kind: 'auth', from: MASTER_ID, to: id, ttlMs: AUTH_REPLY_TTL_MS, payload: reply, signer: deps.master.privateKeys });
+}

@@ -1,0 +1,215 @@
+/**
+ * The master daemon (`brine master`): its bus (own nats-server or an existing cluster), the
+ * minions' keys, the job cache, and the handlers of auth requests, CLI commands, returns and
+ * minion events. Jobs still running when it stopped are tracked again when it starts.
+ */
+import * as fs from 'node:fs';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Logger } from '../../common/log';
+import { connectNats } from '../../common/nats/connect';
+import { consumeDurable, ensureDurableConsumer, type DurableRun } from '../../common/nats/durable-consume';
+import { ensureBrineStreams, EVENTS_STREAM, RETURNS_STREAM } from '../../common/nats/streams';
+import { AUTH_SUBJECT, MASTER_COMMAND_SUBJECT, MINION_EVENTS_FILTER } from '../../common/protocol/subjects';
+import { BRINE_VERSION } from '../../common/version';
+import { ensurePrivateDir, writeFileAtomic } from '../../common/wire/files';
+import { publicKeysFingerprint } from '../../common/wire/fingerprint';
+import type { NodeIdentity } from '../../common/wire/keys';
+import { ReplayGuard } from '../../common/wire/replay';
+import { loadMasterIdentity, loadOperatorIdentity } from '../config/identity';
+import { masterPaths, type MasterConfig } from '../config/index';
+import { JobCache } from '../jobcache/index';
+import { startMasterNats, type MasterNats } from '../nats/index';
+import { MinionKeyStore } from '../pki/store';
+import { handleAuthRequest } from './auth';
+import { handleCommand } from './commands';
+import { JobDispatcher } from './dispatcher';
+import { EventPublisher } from './event-publisher';
+import { handleMinionEvent } from './minion-events';
+import type { MinionRenderer } from './render-contract';
+import { handleReturnMessage } from './returns';
+import { JobTracker } from './tracker';
+
+const RETURNS_DURABLE = 'brine-master-returns';
+const MINION_EVENTS_DURABLE = 'brine-master-minion-events';
+const QUEUE_GROUP = 'brine-master';
+
+/** What `brine master` needs besides its config. */
+export interface MasterDaemonOptions {
+  log: Logger;
+  /** Renders pillar and states for minions (the worker-thread pool). */
+  renderer: MinionRenderer & { close?: () => Promise<void> };
+}
+
+/** A running master. */
+export class MasterDaemon {
+  private subs: Subscription[] = [];
+  private runs: DurableRun[] = [];
+  private stopped = false;
+  /** jid -> minions it was sent to, for the jobs seen since start. */
+  private readonly sentTo = new Map<string, Set<string>>();
+
+  private constructor(
+    readonly config: MasterConfig,
+    readonly identity: NodeIdentity,
+    readonly bus: MasterNats,
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly cache: JobCache,
+    readonly keys: MinionKeyStore,
+    private readonly tracker: JobTracker,
+    private readonly opts: MasterDaemonOptions,
+  ) {}
+
+  /** The fingerprint minions pin as `master_finger`. */
+  get fingerprint(): string {
+    return publicKeysFingerprint(this.identity.publicKeys);
+  }
+
+  /** Start everything; resolves when the master serves. */
+  static async start(config: MasterConfig, opts: MasterDaemonOptions): Promise<MasterDaemon> {
+    const log = opts.log;
+    const paths = masterPaths(config);
+    ensurePrivateDir(config.cachedir);
+    const identity = loadMasterIdentity(config);
+    const operator = loadOperatorIdentity(config);
+    const keys = new MinionKeyStore(config.pki_dir);
+    const cache = new JobCache(paths.jobCache, { onError: (e) => log.error(`Job cache: ${e.message}`) });
+    let bus: MasterNats | undefined;
+    let nc: NatsConnection | undefined;
+    try {
+      bus = await startMasterNats(
+        config.nats.servers.length > 0
+          ? { servers: config.nats.servers }
+          : { embedded: { dir: paths.natsDir, host: config.nats.host, port: config.nats.port, ...(config.nats.binary ? { binary: config.nats.binary } : {}), logger: log } },
+      );
+      log.info(`Bus: ${bus.mode} nats-server at ${bus.servers.join(', ')}`);
+      nc = await connectNats({ servers: bus.servers, name: 'brine-master', logger: log });
+      const js = jetstream(nc);
+      const jsm = await jetstreamManager(nc);
+      await ensureBrineStreams(jsm);
+      await ensureDurableConsumer(jsm, { stream: RETURNS_STREAM, durable: RETURNS_DURABLE, maxAckPending: 10_000 });
+      await ensureDurableConsumer(jsm, { stream: EVENTS_STREAM, durable: MINION_EVENTS_DURABLE, filterSubject: MINION_EVENTS_FILTER, maxAckPending: 10_000 });
+      const daemon: MasterDaemon = new MasterDaemon(config, identity, bus, nc, js, cache, keys, new JobTracker((jid, silent) => daemon.finish(jid, silent)), opts);
+      const events = new EventPublisher(js, identity.privateKeys, operator.publicKeys, log);
+      daemon.serve(events, operator, paths.replayDir);
+      writeFileAtomic(paths.busFile, JSON.stringify({ servers: bus.servers, pid: process.pid }) + '\n', 0o600);
+      await events.master({ type: 'master-start', at: Date.now(), fingerprint: daemon.fingerprint });
+      daemon.events = events;
+      log.info(`Master started (fingerprint ${daemon.fingerprint})`);
+      return daemon;
+    } catch (e) {
+      await nc?.close().catch(() => {});
+      await bus?.stop().catch(() => {});
+      cache.close();
+      await opts.renderer.close?.();
+      throw e;
+    }
+  }
+
+  private events!: EventPublisher;
+
+  private serve(events: EventPublisher, operator: NodeIdentity, replayDir: string): void {
+    const log = this.opts.log;
+    const replay = ReplayGuard.open(replayDir);
+    const dispatcher = new JobDispatcher({
+      nc: this.nc,
+      cache: this.cache,
+      keys: this.keys,
+      tracker: this.tracker,
+      events,
+      renderer: this.opts.renderer,
+      signer: this.identity.privateKeys,
+      nodegroups: this.config.nodegroups,
+      log,
+      onLocalReturn: (jid, minion, data, retcode) => this.localReturn(events, jid, minion, data, retcode),
+      onJobCreated: (jid, expected) => this.sentTo.set(jid, new Set(expected)),
+    });
+    this.subs.push(
+      this.nc.subscribe(AUTH_SUBJECT, {
+        queue: QUEUE_GROUP,
+        callback: (err, msg) => {
+          if (err) return;
+          const reply = handleAuthRequest({ keys: this.keys, master: this.identity, replay, events, autoAccept: this.config.auto_accept, log }, msg.data);
+          if (reply && msg.reply) msg.respond(reply);
+        },
+      }),
+      this.nc.subscribe(MASTER_COMMAND_SUBJECT, {
+        queue: QUEUE_GROUP,
+        callback: (err, msg) => {
+          if (err) return;
+          void handleCommand({ master: this.identity, operator: operator.publicKeys, replay, dispatcher, events, version: BRINE_VERSION, log }, msg.data).then((reply) => {
+            if (reply && msg.reply) msg.respond(reply);
+          });
+        },
+      }),
+    );
+    const returnsDeps = { cache: this.cache, keys: this.keys, tracker: this.tracker, events, master: this.identity, log, wasSent: (jid: string, minion: string) => this.wasSent(jid, minion) };
+    this.runs.push(
+      consumeDurable(this.js, { stream: RETURNS_STREAM, durable: RETURNS_DURABLE }, (m) => handleReturnMessage(returnsDeps, m), { concurrency: 512, batch: 512, logger: log }),
+      consumeDurable(this.js, { stream: EVENTS_STREAM, durable: MINION_EVENTS_DURABLE }, (m) => handleMinionEvent({ cache: this.cache, keys: this.keys, events, master: this.identity, log }, m), { concurrency: 64, logger: log }),
+    );
+    this.resumeRunningJobs();
+  }
+
+  /** Track again the jobs the job cache still has running (after a restart). */
+  private resumeRunningJobs(): void {
+    for (const entry of this.cache.listJobs({ status: 'running', limit: 100_000 })) {
+      const job = this.cache.getJob(entry.jid);
+      if (!job) continue;
+      this.sentTo.set(job.jid, new Set(job.expected));
+      const waiting = job.returns.filter((r) => r.expected && r.state === 'running').map((r) => r.minion);
+      const timeoutMs = this.config.timeout * 1000;
+      this.opts.log.info(`Job ${job.jid} (${job.fun}) still running: waiting for ${waiting.length} minion(s)`);
+      this.tracker.track(job.jid, waiting, timeoutMs);
+    }
+  }
+
+  private wasSent(jid: string, minion: string): boolean {
+    const known = this.sentTo.get(jid);
+    if (known) return known.has(minion);
+    return this.cache.getJob(jid)?.expected.includes(minion) ?? false;
+  }
+
+  private async localReturn(events: EventPublisher, jid: string, minion: string, data: unknown, retcode: number): Promise<void> {
+    await this.cache.recordReturn({ jid, minion, data, retcode, success: false, finishedAt: Date.now() });
+    await events.job({ type: 'ret', jid, minion, data, retcode, success: false, outputter: Array.isArray(data) ? 'highstate' : 'nested', at: Date.now() }, `${jid}.${minion}.ret`);
+    this.tracker.answered(jid, minion);
+  }
+
+  /** A job is over: minions still silent did not respond. */
+  private finish(jid: string, silent: string[]): void {
+    if (this.stopped) return;
+    try {
+      this.cache.finishJob(jid);
+      const job = this.cache.getJob(jid);
+      const pick = (state: string) => (job?.returns ?? []).filter((r) => r.state === state).map((r) => r.minion);
+      const noResponse = pick('no-response');
+      if (noResponse.length) this.opts.log.warning(`Job ${jid}: no response from ${noResponse.join(', ')}`);
+      void this.events.job({ type: 'done', jid, answered: pick('answered'), failed: pick('failed'), noResponse, at: Date.now() }, `${jid}.done`);
+    } catch (e) {
+      this.opts.log.error(`Job ${jid}: could not be closed: ${(e as Error).message} (silent: ${silent.join(', ')})`);
+    }
+    setTimeout(() => this.sentTo.delete(jid), 600_000).unref();
+  }
+
+  /** Stop serving: handlers, consumers, the job cache, the connection and the embedded server. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const sub of this.subs) sub.unsubscribe();
+    await Promise.all(this.runs.map((r) => r.stop()));
+    this.tracker.stop();
+    try {
+      this.cache.flush();
+    } catch (e) {
+      this.opts.log.error(`Job cache: ${(e as Error).message}`);
+    }
+    this.cache.close();
+    await this.nc.drain().catch(() => {});
+    await this.bus.stop();
+    await this.opts.renderer.close?.();
+    fs.rmSync(masterPaths(this.config).busFile, { force: true });
+    this.opts.log.info('Master stopped');
+  }
+}

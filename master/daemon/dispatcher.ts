@@ -1,0 +1,168 @@
+/**
+ * Publishing a job: resolve the target over the accepted minions, store the job, then for each
+ * expected minion render what it needs (its pillar, its compiled states) and send it signed by
+ * the master and sealed for that minion alone, on that minion's own subject.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { ValidationError } from '../../common/errors';
+import type { Logger } from '../../common/log';
+import { TARGET_TYPES, type TargetType } from '../../common/match/index';
+import { publishChunked } from '../../common/nats/chunked';
+import type { JobPayload, MasterCommand, MasterCommandReply } from '../../common/protocol/messages';
+import { jobSubject, MASTER_ID } from '../../common/protocol/subjects';
+import type { Dict } from '../../common/types';
+import { createEnvelope } from '../../common/wire/envelope';
+import type { PrivateKeys } from '../../common/wire/keys';
+import { newJid, type JobCache } from '../jobcache/index';
+import type { MinionKeyStore } from '../pki/store';
+import { resolveTargets, type RegistryMinion } from '../registry/index';
+import type { EventPublisher } from './event-publisher';
+import type { MinionRenderer } from './render-contract';
+import { COMPILED_STATE_FUNCTIONS, needsPillar, stateJobArgs } from './state-request';
+import type { JobTracker } from './tracker';
+
+/** A job is valid on the wire for this long after it is sent (plus the allowed clock skew). */
+const JOB_TTL_MS = 120_000;
+/** Jobs rendered and sent at once. */
+const SEND_CONCURRENCY = 64;
+const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/** What the dispatcher works with. */
+export interface DispatcherDeps {
+  nc: NatsConnection;
+  cache: JobCache;
+  keys: MinionKeyStore;
+  tracker: JobTracker;
+  events: EventPublisher;
+  renderer: MinionRenderer;
+  signer: Pick<PrivateKeys, 'sign'>;
+  nodegroups: Record<string, string | string[]>;
+  log: Logger;
+  /** Called when a minion's return is known without asking it (render errors). */
+  onLocalReturn: (jid: string, minion: string, data: unknown, retcode: number) => Promise<void>;
+  /** Called when a job is stored, before anything is sent. */
+  onJobCreated: (jid: string, expected: string[]) => void;
+}
+
+/** Resolves targets and sends jobs. */
+export class JobDispatcher {
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  /** The accepted minions with the grains they reported. */
+  registry(): RegistryMinion[] {
+    const grains = new Map(this.deps.cache.minions().map((m) => [m.id, m.grains]));
+    return this.deps.keys.list().minions.map((id) => ({ id, grains: (grains.get(id) ?? {}) as Dict }));
+  }
+
+  /** Handle a `publish` command: the reply is sent once the job is stored; minions are sent their jobs after. */
+  async publish(cmd: Extract<MasterCommand, { op: 'publish' }>): Promise<MasterCommandReply> {
+    if (!FUNCTION_NAME.test(cmd.fun)) return { ok: false, error: `invalid function name ${JSON.stringify(cmd.fun)}` };
+    if (!(TARGET_TYPES as readonly string[]).includes(cmd.tgtType)) return { ok: false, error: `unknown target type ${JSON.stringify(cmd.tgtType)}` };
+    const tgtType = cmd.tgtType as TargetType;
+    let state: ReturnType<typeof stateJobArgs> | undefined;
+    if (COMPILED_STATE_FUNCTIONS.has(cmd.fun)) {
+      state = stateJobArgs(cmd.fun, cmd.args, cmd.kwargs);
+      if ('error' in state) return { ok: false, error: state.error };
+    }
+    let minions = this.registry();
+    if (usesPillar(cmd.tgt, tgtType)) minions = await this.withPillar(minions);
+    let matched: string[];
+    let missing: string[];
+    try {
+      ({ matched, missing } = resolveTargets(cmd.tgt, tgtType, minions, { nodegroups: this.deps.nodegroups }));
+    } catch (e) {
+      if (e instanceof ValidationError) return { ok: false, error: e.message };
+      throw e;
+    }
+    if (matched.length === 0) return { ok: true, op: 'publish', jid: '', expected: [], missing };
+    const jid = newJid();
+    this.deps.cache.createJob({ jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, tgt: cmd.tgt, tgtType, user: cmd.user, expected: matched });
+    this.deps.onJobCreated(jid, matched);
+    this.deps.tracker.track(jid, matched, cmd.timeout * 1000);
+    await this.deps.events.job({ type: 'new', jid, fun: cmd.fun, tgt: cmd.tgt, tgtType, expected: matched, missing, at: Date.now() }, `${jid}.new`);
+    this.deps.log.info(`Job ${jid}: ${cmd.fun} to ${matched.length} minion(s)`);
+    const grains = new Map(minions.map((m) => [m.id, m.grains]));
+    const progressIntervalMs = Math.max(200, Math.min(5000, Math.floor((cmd.timeout * 1000) / 3)));
+    void this.sendAll(jid, cmd, matched, grains, state && !('error' in state) ? state : undefined, progressIntervalMs);
+    return { ok: true, op: 'publish', jid, expected: matched, missing };
+  }
+
+  private async sendAll(
+    jid: string,
+    cmd: Extract<MasterCommand, { op: 'publish' }>,
+    ids: string[],
+    grains: Map<string, Dict>,
+    state: Exclude<ReturnType<typeof stateJobArgs>, { error: string }> | undefined,
+    progressIntervalMs: number,
+  ): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        try {
+          await this.sendOne(jid, cmd, id, grains.get(id) ?? {}, state, progressIntervalMs);
+        } catch (e) {
+          this.deps.log.error(`Job ${jid}: could not send to ${id}: ${(e as Error).message}`);
+          await this.deps.onLocalReturn(jid, id, `The master could not send the job: ${(e as Error).message}`, 1);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, ids.length) }, worker));
+  }
+
+  private async sendOne(
+    jid: string,
+    cmd: Extract<MasterCommand, { op: 'publish' }>,
+    id: string,
+    grains: Dict,
+    state: Exclude<ReturnType<typeof stateJobArgs>, { error: string }> | undefined,
+    progressIntervalMs: number,
+  ): Promise<void> {
+    const payload: JobPayload = { jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, progressIntervalMs };
+    if (state || needsPillar(cmd.fun)) {
+      const rendered = await this.deps.renderer.render({
+        id,
+        grains,
+        kind: state ? 'states' : 'pillar',
+        test: state?.test ?? false,
+        ...(state?.mods ? { mods: state.mods } : {}),
+        ...(state?.pillarOverride ? { pillarOverride: state.pillarOverride } : {}),
+        ...(state?.saltenv ? { saltenv: state.saltenv } : {}),
+        ...(state?.exclude ? { exclude: state.exclude } : {}),
+      });
+      if (!rendered.ok) {
+        if (state) {
+          // Salt returns render and compile errors as the minion's result (retcode 1): no need to ask the minion
+          await this.deps.onLocalReturn(jid, id, rendered.errors, 1);
+          return;
+        }
+        payload.errors = rendered.errors;
+      } else {
+        payload.pillar = rendered.pillar;
+        if (rendered.states) payload.states = rendered.states;
+      }
+    }
+    const recipient = this.deps.keys.publicKeysOf(id);
+    if (!recipient) throw new Error(`the key of ${id} is no longer accepted`);
+    const bytes = createEnvelope({ kind: 'job', from: MASTER_ID, to: id, jid, ttlMs: JOB_TTL_MS, payload, signer: this.deps.signer, recipient });
+    publishChunked(this.deps.nc, jobSubject(id), bytes);
+    this.deps.tracker.heard(jid, id);
+  }
+
+  private async withPillar(minions: RegistryMinion[]): Promise<RegistryMinion[]> {
+    return Promise.all(
+      minions.map(async (m) => {
+        const r = await this.deps.renderer.render({ id: m.id, grains: m.grains, kind: 'pillar', test: false });
+        return { ...m, pillar: r.ok ? r.pillar : {} };
+      }),
+    );
+  }
+}
+
+/** Whether resolving the target needs every minion's pillar (-I, or I@/J@ in a compound). */
+function usesPillar(tgt: string | string[], tgtType: TargetType): boolean {
+  if (tgtType === 'pillar' || tgtType === 'pillar_pcre' || tgtType === 'pillar_exact') return true;
+  if (tgtType !== 'compound') return false;
+  const text = Array.isArray(tgt) ? tgt.join(' ') : tgt;
+  return /(^|[\s(])[IJ]@/.test(text);
+}

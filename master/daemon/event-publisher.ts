@@ -1,0 +1,54 @@
+/**
+ * The master's side of the event bus: events about jobs and minions, signed by the master and
+ * sealed for the operator (the CLI on the master host), stored in BRINE_EVENTS so that a CLI
+ * that joins late or a restarted master still sees them in order.
+ */
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from '../../common/log';
+import { publishDurable } from '../../common/nats/durable-publish';
+import { jobEventSubject, masterEventSubject, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
+import type { JobEvent, MasterEvent } from '../../common/protocol/messages';
+import { createEnvelope } from '../../common/wire/envelope';
+import type { PrivateKeys, PublicKeys } from '../../common/wire/keys';
+
+const EVENT_TTL_MS = 24 * 3600 * 1000;
+
+/** Publishes the master's events; publishing never throws (failures are logged). */
+export class EventPublisher {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly signer: Pick<PrivateKeys, 'sign'>,
+    private readonly operator: Pick<PublicKeys, 'encrypt'>,
+    private readonly log: Logger,
+  ) {}
+
+  /** An event about job `event.jid`; `msgId` makes a re-publication (after a restart) a no-op. */
+  job(event: JobEvent, msgId?: string): Promise<void> {
+    const suffix = event.type === 'new' || event.type === 'done' ? event.type : `${event.type}.${event.minion}`;
+    return this.publish(jobEventSubject(event.jid, suffix), event, event.jid, msgId);
+  }
+
+  /** An event about the master or a minion. */
+  master(event: MasterEvent): Promise<void> {
+    const suffix = event.type === 'auth' || event.type === 'minion-start' ? `${event.type}.${event.minion}` : event.type;
+    return this.publish(masterEventSubject(suffix), event, undefined, undefined);
+  }
+
+  private async publish(subject: string, payload: JobEvent | MasterEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
+    try {
+      const bytes = createEnvelope({
+        kind: 'evt',
+        from: MASTER_ID,
+        to: OPERATOR_ID,
+        ...(jid ? { jid } : {}),
+        ttlMs: EVENT_TTL_MS,
+        payload,
+        signer: this.signer,
+        recipient: this.operator,
+      });
+      await publishDurable(this.js, subject, bytes, msgId ? { msgId } : {});
+    } catch (e) {
+      this.log.warning(`Could not publish event ${subject}: ${(e as Error).message}`);
+    }
+  }
+}
