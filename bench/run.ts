@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fleetRoundTrip } from './fleet';
 
 const STATES = Number(process.env.BRINE_BENCH_STATES ?? 1000);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -67,7 +68,7 @@ for i in range(n):
         os.chmod(p, 0o644)
 `;
 
-function main(): void {
+function masterless(): void {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-bench-'));
   try {
     const { configDir, target } = makeTree(dir);
@@ -110,4 +111,12 @@ function main(): void {
   }
 }
 
-main();
+async function main(): Promise<void> {
+  masterless();
+  await fleetRoundTrip(process.argv.includes('--quick') ? [1, 10] : [1, 10, 100]);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`bench failed: ${e.stack ?? e.message}\n`);
+  process.exit(1);
+});

@@ -5,6 +5,7 @@ import { registerJobs } from './commands/jobs';
 import { registerKey } from './commands/key';
 import { registerEvents } from './commands/events';
 import { registerMaster } from './commands/master';
+import { registerMinion } from './commands/minion';
 import { registerRun } from './commands/run';
 
 /** Parse argv, run the chosen command and resolve to the process exit status. */
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   };
   registerCall(program, setExit);
   registerMaster(program, setExit);
+  registerMinion(program, setExit);
   registerRun(program, setExit);
   registerEvents(program, setExit);
   registerKey(program, setExit);

@@ -1,15 +1,19 @@
 /**
- * A minion's runtime for masterless calls: its config, grains, pillar, salt:// files and
- * state modules, plus the pipeline from SLS to results (compile, preflight, engine).
+ * A minion's runtime: its config, grains, pillar, salt:// files and state modules, plus the
+ * pipeline from SLS to results (compile, preflight, engine). Masterless calls compile here;
+ * in master mode the master compiles (with `compileStateChunks`) and the minion runs the
+ * chunks it was sent (`runCompiled`), reading salt:// from the files attached to the job.
  */
+import { AttachedFileSource } from '../common/attached-files';
 import { LocalFileSource } from '../common/fileserver';
 import type { MinionConfig } from '../common/config';
 import { silentLogger, type Logger } from '../common/log';
-import { compilePillar } from '../common/pillar';
+import { compilePillar, mergeRecursive } from '../common/pillar';
 import { compileHigh, compileLow, compileTop, FileSlsProvider, type CompileInputs, type Compiled } from '../common/sls/compile';
 import { compileLowChunks } from '../common/sls/lowstate';
 import { prepareHigh } from '../common/sls/reconcile';
-import type { Dict, HighData, LowChunk, StateRunResult } from '../common/types';
+import type { CompiledStates } from '../common/protocol/messages';
+import type { Dict, FileSource, HighData, LowChunk, StateRunResult } from '../common/types';
 import { collectGrains } from './grains/core';
 import { runChunks, type EngineOptions } from './state/engine';
 import { unknownFunctionErrors } from './state/preflight';
@@ -31,19 +35,60 @@ export interface RunOptions {
 /** A state run's outcome: results, or compile errors (Salt returns a list of strings). */
 export type RunOutcome = { ok: true; results: StateRunResult } | { ok: false; errors: string[] };
 
-/** The masterless minion: everything needed to render and apply states on this host. */
+/** What a minion in master mode gets from its master instead of compiling it itself. */
+export interface RemoteSources {
+  /** The pillar the master compiled for this minion. */
+  pillar: Dict;
+  /** Where salt:// reads go (default: the minion's own file_roots). */
+  files?: FileSource;
+}
+
+/** Pillar render errors as Salt reports them, or undefined when the pillar is fine. */
+export function pillarRenderErrors(pillar: Dict): string[] | undefined {
+  const errs = pillar._errors;
+  if (!Array.isArray(errs)) return undefined;
+  return ['Pillar failed to render with the following messages:', ...errs.map(String)];
+}
+
+/**
+ * From compile inputs to the low chunks a state run executes, as state.apply compiles them:
+ * pillar errors first, then the SLS (or the highstate), `exclude`, extend and requisites.
+ * Used by masterless runs and by the master for each minion.
+ */
+export function compileStateChunks(
+  inputs: CompileInputs,
+  mods: string[] | undefined,
+  exclude: unknown[] | undefined,
+  provider: FileSlsProvider = new FileSlsProvider(inputs),
+): Compiled<LowChunk[]> {
+  const pErr = pillarRenderErrors(inputs.pillar);
+  if (pErr) return { ok: false, errors: pErr };
+  const high = compileHigh(inputs, mods, false, provider);
+  if (!high.ok) return { ok: false, errors: high.errors };
+  if (exclude?.length) {
+    const h = high.value as Record<string, unknown>;
+    h.__exclude__ = [...((h.__exclude__ as unknown[]) ?? []), ...exclude];
+  }
+  const errs = prepareHigh(high.value);
+  if (errs.length) return { ok: false, errors: errs };
+  return { ok: true, value: compileLowChunks(high.value) };
+}
+
+/** A minion: everything needed to render and apply states on this host. */
 export class MinionRuntime {
-  readonly files: LocalFileSource;
+  readonly files: FileSource;
   readonly pillarFiles: LocalFileSource;
   readonly modules: ReadonlyMap<string, StateModule>;
   private grainsCache?: Dict;
   private pillarCache?: Dict;
 
+  /** `remote` is set in master mode: the pillar (and optionally the files) come from the master. */
   constructor(
     readonly config: MinionConfig,
     readonly log: Logger = silentLogger,
+    private readonly remote?: RemoteSources,
   ) {
-    this.files = new LocalFileSource(config.file_roots);
+    this.files = remote?.files ?? new LocalFileSource(config.file_roots);
     this.pillarFiles = new LocalFileSource(config.pillar_roots);
     this.modules = new Map(builtinStateModules.map((m) => [m.name, m]));
   }
@@ -59,8 +104,9 @@ export class MinionRuntime {
     return { ...this.config.raw, grains: this.grains };
   }
 
-  /** The compiled pillar, with an optional override merged last. */
+  /** The compiled pillar (the master's in master mode), with an optional override merged last. */
   pillar(override?: Dict): Dict {
+    if (this.remote) return override ? mergeRecursive(structuredClone(this.remote.pillar), override) : this.remote.pillar;
     if (!override) {
       this.pillarCache ??= this.compilePillar();
       return this.pillarCache;
@@ -83,14 +129,18 @@ export class MinionRuntime {
 
   /** The inputs the SLS compiler needs for a run. */
   compileInputs(opts: RunOptions = {}): CompileInputs {
+    return this.inputsWith(this.pillar(opts.pillar), this.files, opts.saltenv);
+  }
+
+  private inputsWith(pillar: Dict, files: FileSource, saltenv: string | undefined): CompileInputs {
     return {
       id: this.config.id,
-      files: this.files,
+      files,
       saltenvs: Object.keys(this.config.file_roots),
-      pillar: this.pillar(opts.pillar),
+      pillar,
       grains: this.grains,
       opts: this.opts,
-      saltenv: opts.saltenv ?? this.config.saltenv,
+      saltenv: saltenv ?? this.config.saltenv,
       stateTop: this.config.state_top,
       autoOrder: this.config.state_auto_order,
       nodegroups: this.config.nodegroups,
@@ -99,9 +149,7 @@ export class MinionRuntime {
 
   /** Pillar render errors as Salt reports them, or undefined when the pillar is fine. */
   pillarErrors(pillar: Dict): string[] | undefined {
-    const errs = pillar._errors;
-    if (!Array.isArray(errs)) return undefined;
-    return ['Pillar failed to render with the following messages:', ...errs.map(String)];
+    return pillarRenderErrors(pillar);
   }
 
   /** state.show_top */
@@ -122,19 +170,21 @@ export class MinionRuntime {
   /** state.apply / state.sls / state.highstate: compile, check, run. */
   async apply(mods: string[] | undefined, opts: RunOptions = {}): Promise<RunOutcome> {
     const inputs = this.compileInputs(opts);
-    const pErr = this.pillarErrors(inputs.pillar);
-    if (pErr) return { ok: false, errors: pErr };
     const provider = new FileSlsProvider(inputs);
-    const high = compileHigh(inputs, mods, false, provider);
-    if (!high.ok) return { ok: false, errors: high.errors };
-    if (opts.exclude?.length) {
-      const h = high.value as Record<string, unknown>;
-      h.__exclude__ = [...((h.__exclude__ as unknown[]) ?? []), ...opts.exclude];
-    }
-    const errs = prepareHigh(high.value);
-    if (errs.length) return { ok: false, errors: errs };
-    const chunks = compileLowChunks(high.value);
-    return this.run(chunks, inputs, provider, opts);
+    const chunks = compileStateChunks(inputs, mods, opts.exclude, provider);
+    if (!chunks.ok) return { ok: false, errors: chunks.errors };
+    return this.run(chunks.value, inputs, provider, opts);
+  }
+
+  /**
+   * Run the chunks a master compiled for this minion, with the pillar it sent; every salt://
+   * read (sources, templates and their imports) is served from the files attached to the job.
+   * `opts.test` overrides the job's test flag; `opts.pillar`, `saltenv` and `exclude` were
+   * already applied by the master and are ignored here.
+   */
+  async runCompiled(states: CompiledStates, pillar: Dict, opts: RunOptions = {}): Promise<RunOutcome> {
+    const inputs = this.inputsWith(pillar, new AttachedFileSource(states.files), states.saltenv);
+    return this.run(states.chunks, inputs, new FileSlsProvider(inputs), { ...opts, test: opts.test ?? states.test });
   }
 
   /** state.single: one state function with its arguments. */
@@ -151,7 +201,7 @@ export class MinionRuntime {
   }
 
   private async run(chunks: LowChunk[], inputs: CompileInputs, provider: FileSlsProvider, opts: RunOptions): Promise<RunOutcome> {
-    const pre = unknownFunctionErrors(chunks, this.modules, this.files);
+    const pre = unknownFunctionErrors(chunks, this.modules, inputs.files);
     if (pre.length) return { ok: false, errors: pre };
     const test = opts.test ?? this.config.test;
     const results = await runChunks(chunks, {
@@ -175,7 +225,7 @@ export class MinionRuntime {
       pillar: inputs.pillar,
       grains: inputs.grains,
       opts: inputs.opts,
-      files: this.files,
+      files: inputs.files,
       renderTemplate: (text, engine, source, context) => {
         if (engine !== 'jinja') throw new Error(`Unsupported template engine '${engine}' (only jinja is available)`);
         return provider.renderer(saltenv).render(text, source, context);

@@ -5,7 +5,9 @@
  * `jobs list` prints one line per job (jid, function, target, start time as Salt's
  * `jid_to_time` writes it, and where its minions stand). `jobs show` prints the job, each
  * minion's state, then the returns through the chosen outputter, as `salt-run jobs.lookup_jid`
- * does, with Salt's `Minion did not return. [No response]` for minions that never answered.
+ * does, with Salt's `Minion did not return. [No response]` for minions that never answered,
+ * and after them the summary block `salt --summary` prints, naming the minions that failed or
+ * did not answer.
  */
 import { pyRepr } from '../../common/python/repr';
 import { jidToTime } from '../../master/jobcache/jid';
@@ -37,6 +39,9 @@ const HIGHSTATE_FUNCTIONS = new Set([
   'state.check_request',
   'state.run_request',
 ]);
+
+/** The rule around the summary block (Salt's, 43 dashes). */
+const JOB_SUMMARY_RULE = '-'.repeat(43);
 
 /** The CLI flag of each target type, as `brine run` / `salt` take them. */
 const TARGET_FLAGS: Record<string, string> = {
@@ -101,6 +106,70 @@ export function formatJobShow(job: JobDetail, outputter: string, opts: OutputOpt
   if (DATA_ONLY_OUTPUTTERS.has(outputter)) return returns;
   const header = jobHeader(job, getColors(opts.color));
   return returns === '' ? header : `${header}\n\n${returns}`;
+}
+
+/** Whether `jobs show` with this outputter prints only the returns (no header, no summary). */
+export function isDataOnlyOutputter(outputter: string): boolean {
+  return DATA_ONLY_OUTPUTTERS.has(outputter);
+}
+
+/**
+ * The summary block of `salt --summary`, printed after the returns of `jobs show`: how many
+ * minions were targeted, returned, did not return and failed, then (unlike Salt, which needs
+ * `-v`) the minions that did not respond, are still running or failed, by name.
+ */
+export function formatJobSummary(job: JobDetail): string {
+  const named = (state: ReturnState): string[] => job.returns.filter((r) => r.expected && r.state === state).map((r) => stripEscSequence(r.minion));
+  const { summary } = job;
+  const lines = [
+    JOB_SUMMARY_RULE,
+    'Summary',
+    JOB_SUMMARY_RULE,
+    `# of minions targeted: ${summary.expected}`,
+    `# of minions returned: ${summary.answered + summary.failed}`,
+    `# of minions that did not return: ${summary.noResponse + summary.running}`,
+    `# of minions with errors: ${summary.failed}`,
+  ];
+  const lists: Array<[string, string[]]> = [
+    ['Minions not responding', named('no-response')],
+    ['Minions still running', named('running')],
+    ['Minions with failures', named('failed')],
+    ['Minions that returned without being targeted', job.returns.filter((r) => !r.expected).map((r) => stripEscSequence(r.minion))],
+  ];
+  for (const [label, ids] of lists) if (ids.length) lines.push(`${label}: ${ids.join(' ')}`);
+  lines.push(JOB_SUMMARY_RULE);
+  return lines.join('\n');
+}
+
+/**
+ * `jobs list --out json|yaml|...`: the jobs keyed by jid as `salt-run jobs.list_jobs` returns
+ * them (Function, Arguments with keyword arguments as a `__kwarg__` dict, Target, Target-type,
+ * User, StartTime, Minions), plus Brine's Status and Returns counts.
+ */
+export function jobListData(jobs: readonly JobListEntry[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const job of jobs) {
+    const args: unknown[] = [...job.args];
+    if (Object.keys(job.kwargs).length) args.push({ ...job.kwargs, __kwarg__: true });
+    data[job.jid] = {
+      Function: job.fun,
+      Arguments: args,
+      Target: job.tgt,
+      'Target-type': job.tgtType,
+      User: job.user,
+      StartTime: jidToTime(job.jid),
+      Minions: [...job.expected],
+      Status: job.status,
+      Returns: {
+        expected: job.summary.expected,
+        answered: job.summary.answered,
+        failed: job.summary.failed,
+        no_response: job.summary.noResponse,
+        running: job.summary.running,
+      },
+    };
+  }
+  return data;
 }
 
 /** The returns of a job keyed by minion id, as the outputters take them (non-answering minions get Salt's text). */

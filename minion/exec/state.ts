@@ -35,7 +35,8 @@ function runOptions(kwargs: Dict, minion: MinionRuntime): RunOptions {
   };
 }
 
-function fromOutcome(outcome: RunOutcome): ExecResult {
+/** A state run's outcome as an execution result: compile errors retcode 1, a failed state 2. */
+export function fromOutcome(outcome: RunOutcome): ExecResult {
   if (!outcome.ok) return { data: outcome.errors, retcode: 1, outputter: 'highstate' };
   const failed = Object.values(outcome.results).some((r) => r.result === false);
   return { data: outcome.results, retcode: failed ? 2 : 0, outputter: 'highstate' };

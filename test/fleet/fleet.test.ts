@@ -30,14 +30,14 @@ function read(file: string): string | undefined {
   }
 }
 
-function lastJid(fleet: Fleet, fun: string): string {
+function lastJid(fleet: Fleet, fun: string, after = ''): string {
   const r = fleet.cli('jobs', 'list', '--out', 'json');
   if (r.status === 0) {
-    const jobs = JSON.parse(r.stdout) as Record<string, { Function?: string; fun?: string }>;
-    const jid = Object.keys(jobs).sort().reverse().find((j) => (jobs[j].Function ?? jobs[j].fun) === fun);
+    const jobs = JSON.parse(r.stdout) as Record<string, { Function?: string }>;
+    const jid = Object.keys(jobs).sort().reverse().find((j) => jobs[j].Function === fun && j > after);
     if (jid) return jid;
   }
-  throw new Error(`no ${fun} job in jobs list: ${r.stdout}${r.stderr}`);
+  throw new Error(`no ${fun} job after ${after || 'the start'} in jobs list: ${r.stdout}${r.stderr}`);
 }
 
 describe('fleet: master and three minions over NATS', function () {
@@ -136,7 +136,8 @@ describe('fleet: master and three minions over NATS', function () {
   it('never lets a minion pillar travel readable on the bus or into logs', async () => {
     const seen: Uint8Array[] = [];
     const sub = nc.subscribe('brine.>', { callback: (_e, m) => { seen.push(m.data); } });
-    const r = fleet.cli('state', 'apply', 'ctrl-*', 'fleet', '--out', 'quiet');
+    const r = await fleet.cliAsync('state', 'apply', 'ctrl-*', 'fleet', '--out', 'quiet');
+    await nc.flush();
     sub.unsubscribe();
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.ok(seen.length >= 6, `saw ${seen.length} messages`);
@@ -175,8 +176,9 @@ describe('fleet: master and three minions over NATS', function () {
     const file = path.join(fleet.rootOf(id), 'work', 'replay-count');
     const captured: Uint8Array[] = [];
     const sub = nc.subscribe(jobSubject(id), { callback: (_e, m) => { captured.push(m.data); } });
-    const r = fleet.cli('run', id, 'cmd.run', `echo once >> ${file}`);
+    const r = await fleet.cliAsync('run', id, 'cmd.run', `echo once >> ${file}`);
     assert.equal(r.status, 0, r.stdout + r.stderr);
+    await nc.flush();
     sub.unsubscribe();
     assert.equal(captured.length, 1);
     nc.publish(jobSubject(id), captured[0]);
@@ -235,10 +237,11 @@ describe('fleet: master and three minions over NATS', function () {
   });
 
   it('loses no return when the master is killed and restarted while minions work', async () => {
+    const before = lastJid(fleet, 'state.apply');
     const watcher = fleet.cliAsync('state', 'apply', 'ctrl-*', 'slow', '-t', '30');
     const jid = await waitFor('the slow job to start on all three', () => {
       try {
-        const id = lastJid(fleet, 'state.apply');
+        const id = lastJid(fleet, 'state.apply', before);
         const job = fleet.job(id);
         return job && job.returns.filter((r) => r.startedAt !== null).length === 3 ? id : undefined;
       } catch {

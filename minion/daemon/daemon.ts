@@ -1,0 +1,263 @@
+/**
+ * The minion daemon (`brine minion`): connects to the master's NATS bus, authenticates until
+ * its key is accepted, announces itself with its grains, then runs the jobs the master
+ * publishes for it and returns their results, until it is stopped.
+ */
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection, Status } from '@nats-io/transport-node';
+import * as path from 'node:path';
+import type { MinionConfig } from '../../common/config';
+import { ConfigError } from '../../common/errors';
+import type { Logger } from '../../common/log';
+import { subscribeChunked, type ChunkedSubscription } from '../../common/nats/chunked';
+import { connectNats, type NatsConnectOptions } from '../../common/nats/connect';
+import { jobSubject, minionEventSubject, RESERVED_IDS, type JobPayload, type MinionEvent } from '../../common/protocol';
+import { publicKeysFingerprint } from '../../common/wire/fingerprint';
+import { loadOrCreateIdentity, type NodeIdentity, type PublicKeys } from '../../common/wire/keys';
+import { ReplayGuard } from '../../common/wire/replay';
+import { BRINE_VERSION } from '../../common/version';
+import { MinionRuntime } from '../runtime';
+import { waitForAcceptance } from './acceptance';
+import { executeJob, type JobProgress } from './job-executor';
+import { describeRefusal, openJob } from './job-intake';
+import { JobReporter } from './job-reporter';
+import { MasterKeyPin } from './master-key';
+import { MasterSender } from './master-sender';
+import { StateRuns } from './state-runs';
+import { pause } from './wait';
+
+/** How long running jobs may take to finish once the minion is asked to stop. */
+export const SHUTDOWN_GRACE_MS = 30_000;
+/** After a disconnect longer than this, the minion announces itself again on reconnect. */
+export const RESTART_EVENT_AFTER_MS = 30_000;
+/** How long the minion waits for the master's answer to one auth request. */
+const AUTH_TIMEOUT_MS = 5_000;
+/** A first connection taking longer than this is worth a warning. */
+const SLOW_CONNECT_WARNING_MS = 10_000;
+/** How many recent jids are remembered to refuse a job delivered twice. */
+const REMEMBERED_JIDS = 1000;
+
+/** How to run the daemon. */
+export interface MinionDaemonOptions {
+  config: MinionConfig;
+  log: Logger;
+  /** NATS tuning (reconnect waits, pings); servers and name come from the config. */
+  nats?: Omit<NatsConnectOptions, 'servers' | 'name' | 'logger' | 'onStatus'>;
+  /** How long running jobs may take to finish on stop (default 30 s). */
+  shutdownGraceMs?: number;
+  /** A disconnect longer than this makes the minion announce itself again on reconnect (default 30 s). */
+  restartEventAfterMs?: number;
+}
+
+interface RunningJob {
+  job: JobPayload;
+  reporter: JobReporter;
+  startedAt: number;
+  done: Promise<void>;
+}
+
+/** The minion daemon; see the module comment. */
+export class MinionDaemon {
+  private readonly config: MinionConfig;
+  private readonly log: Logger;
+  private readonly stopping = new AbortController();
+  private stopReason = '';
+  private readonly stopRequested: Promise<void>;
+  private requestStop: () => void = () => {};
+  private finished: Promise<void> | undefined;
+  private nc: NatsConnection | undefined;
+  private sub: ChunkedSubscription | undefined;
+  private sender: MasterSender | undefined;
+  private replay: ReplayGuard | undefined;
+  private grains: Record<string, unknown> = {};
+  private accepted = false;
+  private disconnectedAt: number | undefined;
+  private readonly jobs = new Map<string, RunningJob>();
+  private readonly seenJids = new Set<string>();
+  private readonly stateRuns = new StateRuns();
+
+  constructor(private readonly opts: MinionDaemonOptions) {
+    this.config = opts.config;
+    this.log = opts.log;
+    this.stopRequested = new Promise((resolve) => (this.requestStop = resolve));
+  }
+
+  /** The minion's id. */
+  get id(): string {
+    return this.config.id;
+  }
+
+  /**
+   * Run until stop(): resolves once stopped (running jobs finished or given up, connection
+   * closed). Throws ConfigError before connecting when the id is reserved.
+   */
+  run(): Promise<void> {
+    this.finished ??= this.main();
+    return this.finished;
+  }
+
+  /** Stop taking jobs, let running ones finish (up to the grace time), disconnect; resolves when done. */
+  stop(reason: string): Promise<void> {
+    if (!this.stopping.signal.aborted) {
+      this.stopReason = reason;
+      this.log.warning(`The minion ${this.id} received ${reason}: no new jobs are taken, shutting down`);
+      this.stopping.abort();
+      this.requestStop();
+    }
+    return this.finished ?? Promise.resolve();
+  }
+
+  private async main(): Promise<void> {
+    const { config, log } = this;
+    if (RESERVED_IDS.has(config.id)) {
+      throw new ConfigError(`the minion id ${JSON.stringify(config.id)} is reserved for Brine itself (reserved: ${[...RESERVED_IDS].join(', ')}); set another id in the minion config`);
+    }
+    log.info(`Setting up the Brine minion "${config.id}"`);
+    const { identity, created, paths } = loadOrCreateIdentity(config.pki_dir, 'minion');
+    const fingerprint = publicKeysFingerprint(identity.publicKeys);
+    if (created) log.info(`Generated the minion's keys in ${path.dirname(paths.privatePath)} (fingerprint ${fingerprint})`);
+    else log.debug(`Loaded the minion's keys from ${path.dirname(paths.privatePath)} (fingerprint ${fingerprint})`);
+    this.replay = ReplayGuard.open(path.join(config.cachedir, 'replay'));
+    this.grains = new MinionRuntime(config, log).grains;
+    try {
+      const nc = await this.connect();
+      if (nc) await this.serve(nc, identity);
+      await this.stopRequested;
+      await this.shutdown();
+    } finally {
+      this.replay.close();
+    }
+  }
+
+  /** Connect (waiting as long as it takes), unless stopped first. */
+  private async connect(): Promise<NatsConnection | undefined> {
+    const connecting = connectNats({
+      ...this.opts.nats,
+      servers: this.config.master,
+      name: `brine-minion ${this.id}`,
+      logger: this.log,
+      onStatus: (s) => this.onStatus(s),
+    });
+    this.log.info(`Connecting to the master's bus at ${this.config.master.join(', ')}`);
+    const slow = setTimeout(() => this.log.warning(`Cannot reach the master's bus at ${this.config.master.join(', ')} yet; still trying`), SLOW_CONNECT_WARNING_MS);
+    const first = await Promise.race([connecting, this.stopRequested.then(() => undefined)]).finally(() => clearTimeout(slow));
+    if (!first) {
+      connecting.then((late) => late.close()).catch(() => {});
+      return undefined;
+    }
+    this.nc = first;
+    this.log.info(`Connected to the master's bus at ${first.getServer()}`);
+    return first;
+  }
+
+  private onStatus(status: Status): void {
+    if (status.type === 'disconnect') this.disconnectedAt ??= Date.now();
+    if (status.type !== 'reconnect') return;
+    const away = this.disconnectedAt === undefined ? 0 : Date.now() - this.disconnectedAt;
+    this.disconnectedAt = undefined;
+    if (this.accepted && away > (this.opts.restartEventAfterMs ?? RESTART_EVENT_AFTER_MS) && !this.stopping.signal.aborted) {
+      this.log.info(`Was disconnected for ${Math.round(away / 1000)} s: announcing the minion to the master again`);
+      this.sendStartEvent();
+    }
+  }
+
+  /** Authenticate, then listen for jobs and announce the minion. */
+  private async serve(nc: NatsConnection, identity: NodeIdentity): Promise<void> {
+    const pin = new MasterKeyPin(this.config.pki_dir, this.config.master_finger);
+    const accepted = await waitForAcceptance(
+      { nc, id: this.id, identity, pin, timeoutMs: AUTH_TIMEOUT_MS },
+      { acceptanceWaitTime: this.config.acceptance_wait_time, logger: this.log, signal: this.stopping.signal },
+    );
+    if (!accepted) return;
+    this.accepted = true;
+    this.sender = new MasterSender({ id: this.id, privateKeys: identity.privateKeys, masterKeys: accepted.masterKeys, nc, js: jetstream(nc), log: this.log });
+    this.sub = subscribeChunked(nc, jobSubject(this.id), { logger: this.log });
+    void this.listen(this.sub, identity, accepted.masterKeys);
+    this.log.info(`Listening for jobs on ${this.sub.subject}`);
+    this.sendStartEvent();
+  }
+
+  private async listen(sub: ChunkedSubscription, identity: NodeIdentity, masterKeys: PublicKeys): Promise<void> {
+    const keys = { id: this.id, masterKeys, privateKeys: identity.privateKeys, replay: this.replay as ReplayGuard };
+    try {
+      for await (const m of sub) {
+        if (this.stopping.signal.aborted) break;
+        const opened = openJob(m.data, keys);
+        if (!opened.ok) {
+          this.log.warning(describeRefusal(opened, sub.subject));
+          continue;
+        }
+        this.accept(opened.job);
+      }
+    } catch (e) {
+      if (!this.stopping.signal.aborted) this.log.error(`Stopped receiving jobs: ${(e as Error).message}`);
+    }
+  }
+
+  private accept(job: JobPayload): void {
+    if (this.seenJids.has(job.jid)) {
+      this.log.warning(`Job ${job.jid} was received again; it already ran or runs, ignored`);
+      return;
+    }
+    this.seenJids.add(job.jid);
+    if (this.seenJids.size > REMEMBERED_JIDS) this.seenJids.delete(this.seenJids.values().next().value as string);
+    const reporter = new JobReporter(this.sender as MasterSender, this.id, job.jid);
+    const entry: RunningJob = { job, reporter, startedAt: Date.now(), done: Promise.resolve() };
+    this.jobs.set(job.jid, entry);
+    entry.done = this.runJob(entry).finally(() => this.jobs.delete(job.jid));
+  }
+
+  private async runJob({ job, reporter, startedAt }: RunningJob): Promise<void> {
+    this.log.info(`Executing command ${job.fun} with jid ${job.jid}`);
+    reporter.reportStarted(startedAt);
+    const progress: JobProgress = { done: 0, total: 0 };
+    reporter.startBeats(job.progressIntervalMs, progress);
+    const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns }, progress);
+    this.log.info(`Returning information for job ${job.jid} (${job.fun}, retcode ${result.retcode})`);
+    if (await reporter.reportReturn(result, startedAt, Date.now())) this.log.debug(`The return of job ${job.jid} is stored`);
+  }
+
+  private sendStartEvent(): void {
+    const sender = this.sender;
+    if (!sender) return;
+    const event: MinionEvent = { type: 'start', grains: this.grains, version: BRINE_VERSION };
+    const bytes = sender.seal('evt', event);
+    void sender.deliver(minionEventSubject(this.id, 'start'), bytes, `${this.id}.start.${Date.now()}`, 'The start event', this.stopping.signal);
+  }
+
+  private async shutdown(): Promise<void> {
+    this.sub?.unsubscribe();
+    const grace = this.opts.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+    if (this.jobs.size > 0) {
+      this.log.info(`Waiting up to ${grace / 1000} s for ${this.jobs.size} running job(s) to finish and return (${[...this.jobs.keys()].join(', ')})`);
+      const graceOver = new AbortController();
+      const all = Promise.all([...this.jobs.values()].map((j) => j.done)).then(() => true);
+      const ended = await Promise.race([all, pause(grace, graceOver.signal).then(() => false)]);
+      graceOver.abort();
+      if (!ended) await this.returnInterrupted();
+      else this.log.info('Every running job finished and returned');
+    }
+    if (this.nc) {
+      this.log.info("Closing the connection to the master's bus");
+      await this.nc.close().catch(() => {});
+    }
+    this.log.info(`The minion ${this.id} stopped`);
+  }
+
+  /** Jobs still running after the grace time: say so to the master rather than leave it waiting. */
+  private async returnInterrupted(): Promise<void> {
+    const left = [...this.jobs.values()];
+    this.log.warning(`${left.length} job(s) still running after the grace time (${left.map((j) => j.job.jid).join(', ')}): returning them as interrupted`);
+    const giveUp = AbortSignal.timeout(5_000);
+    await Promise.all(
+      left.map((j) =>
+        j.reporter.reportReturn(
+          { data: `The minion ${this.id} stopped (${this.stopReason}) before job ${j.job.jid} (${j.job.fun}) finished: it was interrupted`, retcode: 1, outputter: 'nested' },
+          j.startedAt,
+          Date.now(),
+          giveUp,
+        ),
+      ),
+    );
+  }
+}
