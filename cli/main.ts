@@ -1,12 +1,22 @@
 /** The `brine` command line: one binary, Salt's habits (see README). */
 import { Command } from 'commander';
-import { registerCall } from './commands/call';
-import { registerJobs } from './commands/jobs';
-import { registerKey } from './commands/key';
-import { registerEvents } from './commands/events';
-import { registerMaster } from './commands/master';
-import { registerMinion } from './commands/minion';
-import { registerRun } from './commands/run';
+
+type Register = (program: Command, setExit: (code: number) => void) => void;
+
+/**
+ * Each subcommand's module, loaded only when that subcommand runs (start-up time matters:
+ * `brine run` should not load the renderer, the state engine and SQLite first).
+ */
+const COMMANDS: Record<string, () => Register> = {
+  call: () => (require('./commands/call') as typeof import('./commands/call')).registerCall,
+  master: () => (require('./commands/master') as typeof import('./commands/master')).registerMaster,
+  minion: () => (require('./commands/minion') as typeof import('./commands/minion')).registerMinion,
+  run: () => (require('./commands/run') as typeof import('./commands/run')).registerRun,
+  state: () => (require('./commands/run') as typeof import('./commands/run')).registerRun,
+  events: () => (require('./commands/events') as typeof import('./commands/events')).registerEvents,
+  key: () => (require('./commands/key') as typeof import('./commands/key')).registerKey,
+  jobs: () => (require('./commands/jobs') as typeof import('./commands/jobs')).registerJobs,
+};
 
 /** Parse argv, run the chosen command and resolve to the process exit status. */
 export async function main(argv: string[]): Promise<number> {
@@ -20,13 +30,15 @@ export async function main(argv: string[]): Promise<number> {
   const setExit = (code: number) => {
     exitCode = code;
   };
-  registerCall(program, setExit);
-  registerMaster(program, setExit);
-  registerMinion(program, setExit);
-  registerRun(program, setExit);
-  registerEvents(program, setExit);
-  registerKey(program, setExit);
-  registerJobs(program, setExit);
+  const chosen = argv[2] !== undefined ? COMMANDS[argv[2]] : undefined;
+  const loaders = chosen ? [chosen] : [...new Set(Object.values(COMMANDS))];
+  const registered = new Set<Register>();
+  for (const load of loaders) {
+    const register = load();
+    if (registered.has(register)) continue;
+    registered.add(register);
+    register(program, setExit);
+  }
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -48,7 +48,7 @@ export class RenderPool {
   private closed = false;
 
   constructor(settings: MasterRenderSettings, opts: RenderPoolOptions) {
-    const size = Math.max(1, Math.floor(opts.size));
+    const size = Number.isFinite(opts.size) ? Math.max(1, Math.floor(opts.size)) : 1;
     this.script = opts.workerScript ?? path.join(__dirname, 'worker.js');
     this.workerData = { settings: structuredClone(settings) };
     this.slots = Array.from({ length: size }, () => ({}));
