@@ -1,11 +1,12 @@
 /**
  * The two primitives of the wire: Ed25519 signatures, and sealing a body for one recipient
- * (ephemeral X25519 key agreement -> HKDF-SHA256 -> AES-256-GCM). The caller's associated data
+ * (X25519 agreement with a short-lived ephemeral key -> HKDF-SHA256 -> AES-256-GCM; see
+ * key-agreement.ts for what is cached). The caller's associated data
  * (`aad`) feeds both the key derivation and GCM, so a ciphertext opens only in the context it was
  * sealed for. All from node:crypto.
  */
 import * as crypto from 'node:crypto';
-import { newKeyPair, publicFromRawBytes, rawPublicBytes } from './raw-keys';
+import { agreeAsRecipient, agreeAsSender, rawX25519 } from './key-agreement';
 import { WireError } from './errors';
 
 /** A body sealed for one recipient. */
@@ -44,9 +45,9 @@ export function verify(data: Uint8Array, signature: Uint8Array, publicKey: crypt
 
 /** Encrypt `plaintext` for the holder of the X25519 private key matching `recipientPub`, bound to `aad`. */
 export function seal(plaintext: Uint8Array, recipientPub: crypto.KeyObject, aad: Uint8Array): Sealed {
-  const ephemeral = newKeyPair('x25519');
-  const epk = rawX25519(ephemeral.publicKey);
-  const key = deriveKey(crypto.diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipientPub }), epk, rawX25519(recipientPub), aad);
+  if (recipientPub.asymmetricKeyType !== 'x25519') throw new TypeError('expected an X25519 public key');
+  const { epk, secret } = agreeAsSender(recipientPub);
+  const key = deriveKey(secret, epk, rawX25519(recipientPub), aad);
   const iv = crypto.randomBytes(IV_BYTES);
   const cipher = crypto.createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(aad);
@@ -63,9 +64,8 @@ export function open(sealed: Sealed, recipientPriv: crypto.KeyObject, aad: Uint8
     throw new WireError('decrypt-failed', 'sealed body has wrong key, iv or tag sizes');
   }
   try {
-    const epkKey = publicFromRawBytes(sealed.epk, 'x25519');
-    const shared = crypto.diffieHellman({ privateKey: recipientPriv, publicKey: epkKey });
-    const key = deriveKey(shared, sealed.epk, rawX25519(crypto.createPublicKey(recipientPriv)), aad);
+    const shared = agreeAsRecipient(sealed.epk, recipientPriv);
+    const key = deriveKey(shared, sealed.epk, rawX25519(recipientPriv), aad);
     const decipher = crypto.createDecipheriv('aes-256-gcm', key, sealed.iv);
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.tag);
@@ -80,9 +80,4 @@ function deriveKey(shared: Buffer, epk: Uint8Array, recipientPub: Uint8Array, aa
   const salt = Buffer.concat([epk, recipientPub]);
   const info = Buffer.concat([HKDF_INFO, crypto.createHash('sha256').update(aad).digest()]);
   return Buffer.from(crypto.hkdfSync('sha256', shared, salt, info, 32));
-}
-
-function rawX25519(key: crypto.KeyObject): Uint8Array {
-  if (key.asymmetricKeyType !== 'x25519') throw new TypeError('expected an X25519 public key');
-  return rawPublicBytes(key);
 }

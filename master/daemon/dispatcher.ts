@@ -83,7 +83,8 @@ export class JobDispatcher {
     this.deps.log.info(`Job ${jid}: ${cmd.fun} to ${matched.length} minion(s)`);
     const grains = new Map(minions.map((m) => [m.id, m.grains]));
     const progressIntervalMs = Math.max(200, Math.min(5000, Math.floor((cmd.timeout * 1000) / 3)));
-    void this.sendAll(jid, cmd, matched, grains, state && !('error' in state) ? state : undefined, progressIntervalMs);
+    // after the reply has gone out: the CLI starts following the job while the jobs are sent
+    setImmediate(() => void this.sendAll(jid, cmd, matched, grains, state && !('error' in state) ? state : undefined, progressIntervalMs));
     return { ok: true, op: 'publish', jid, expected: matched, missing };
   }
 

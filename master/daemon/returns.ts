@@ -50,8 +50,8 @@ export async function handleReturnMessage(deps: ReturnsDeps, msg: StreamMessage)
   switch (payload.type) {
     case 'started': {
       deps.tracker.heard(jid, minion);
+      void deps.events.job({ type: 'started', jid, minion, at: payload.at }, `${jid}.${minion}.started`);
       await deps.cache.recordStarted(jid, minion, payload.at);
-      await deps.events.job({ type: 'started', jid, minion, at: payload.at }, `${jid}.${minion}.started`);
       return;
     }
     case 'progress':

@@ -3,6 +3,8 @@
  * every progressIntervalMs while it runs (a heartbeat even when nothing finished), and the
  * `return`. Started and return are retried until stored; a beat is skipped rather than
  * queued when the previous one is still on its way. Stream order is started, beats, return.
+ * A job that returns within STARTED_DELAY_MS sends no `started` at all (half the messages for
+ * quick functions like test.ping; the return carries its start time).
  */
 import { returnSubject, type MinionJobMessage } from '../../common/protocol';
 import type { ExecResult } from '../exec/contract';
@@ -11,6 +13,8 @@ import type { MasterSender } from './master-sender';
 
 /** Beats are never closer than this, whatever the job asks. */
 export const MIN_PROGRESS_INTERVAL_MS = 100;
+/** `started` is sent only for jobs still running after this long. */
+export const STARTED_DELAY_MS = 100;
 
 /** Reports one job of this minion to the master. */
 export class JobReporter {
@@ -20,6 +24,7 @@ export class JobReporter {
   private beats = 0;
   private timer: NodeJS.Timeout | undefined;
   private returnSent: Promise<boolean> | undefined;
+  private startTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly sender: MasterSender,
@@ -29,10 +34,15 @@ export class JobReporter {
     this.subject = returnSubject(jid, id);
   }
 
-  /** Say the job started (at `at`, ms since the epoch). */
-  reportStarted(at: number): void {
-    const msg: MinionJobMessage = { type: 'started', jid: this.jid, at };
-    this.started = this.sender.deliver(this.subject, this.sender.seal('ret', msg, this.jid), `${this.jid}.${this.id}.started`, `The start of job ${this.jid}`);
+  /** Say the job started (at `at`, ms since the epoch), unless it returns within `delayMs`. */
+  reportStarted(at: number, delayMs = STARTED_DELAY_MS): void {
+    const send = () => {
+      this.startTimer = undefined;
+      const msg: MinionJobMessage = { type: 'started', jid: this.jid, at };
+      this.started = this.sender.deliver(this.subject, this.sender.seal('ret', msg, this.jid), `${this.jid}.${this.id}.started`, `The start of job ${this.jid}`);
+    };
+    if (delayMs <= 0) send();
+    else this.startTimer = setTimeout(send, delayMs);
   }
 
   /** Send a beat every `intervalMs` with what `progress` holds then, until the return. */
@@ -59,6 +69,8 @@ export class JobReporter {
    */
   reportReturn(result: ExecResult, startedAt: number, finishedAt: number, signal?: AbortSignal): Promise<boolean> {
     if (this.timer) clearInterval(this.timer);
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = undefined;
     this.returnSent ??= (async () => {
       await this.started;
       await this.beatInFlight;

@@ -243,12 +243,12 @@ describe('brine minion (daemon, real nats-server, fake master)', function () {
       m = await acceptedMinion('worker');
     });
 
-    it('answers test.ping: started, then a return signed by the minion', async () => {
+    it('answers test.ping with only a return signed by the minion (no started for a quick job)', async () => {
       const jid = master.send('worker', { fun: 'test.ping' });
       const ret = await master.returnOf(jid, 'worker');
       assert.deepEqual(
         master.messagesOf(jid, 'worker').map((msg) => msg.type),
-        ['started', 'return'],
+        ['return'],
       );
       assert.equal(ret.data, true);
       assert.equal(ret.retcode, 0);
@@ -265,6 +265,13 @@ describe('brine minion (daemon, real nats-server, fake master)', function () {
       const jid = master.send('worker', { fun: 'cmd.run', args: ['echo hi'] });
       const ret = await master.returnOf(jid, 'worker');
       assert.deepEqual({ data: ret.data, retcode: ret.retcode, success: ret.success }, { data: 'hi', retcode: 0, success: true });
+    });
+
+    it('says started first for a job that runs longer than a moment', async () => {
+      const jid = master.send('worker', { fun: 'cmd.run', args: ['sleep 0.5; echo done'] });
+      const ret = await master.returnOf(jid, 'worker');
+      assert.equal(ret.data, 'done');
+      assert.deepEqual(master.messagesOf(jid, 'worker').map((msg) => msg.type).filter((t) => t !== 'progress'), ['started', 'return']);
     });
 
     it('runs compiled states with the master pillar', async () => {

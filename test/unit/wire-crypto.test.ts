@@ -1,5 +1,6 @@
 /** Ed25519 signatures and sealed bodies (X25519 -> HKDF-SHA256 -> AES-256-GCM). */
 import * as assert from 'node:assert/strict';
+import { agreeAsRecipient, agreeAsSender } from '../../common/wire/key-agreement';
 import { open, seal, sign, verify, type Sealed } from '../../common/wire/crypto';
 import { WireError } from '../../common/wire/errors';
 import { generateIdentity } from '../../common/wire/keys';
@@ -53,12 +54,16 @@ describe('wire: crypto', () => {
       assert.equal(Buffer.from(open(sealed, bob.privateKeys.decrypt, aad)).toString('utf8'), 'pillar: {mysql: {root: s3cret}}');
     });
 
-    it('uses a fresh ephemeral key and iv each time', () => {
+    it('uses a fresh iv (and ciphertext) each time, and a new ephemeral key after its window', () => {
       const a = seal(plaintext, bob.publicKeys.encrypt, aad);
       const b = seal(plaintext, bob.publicKeys.encrypt, aad);
-      assert.notDeepEqual([...a.epk], [...b.epk]);
       assert.notDeepEqual([...a.iv], [...b.iv]);
       assert.notDeepEqual([...a.ciphertext], [...b.ciphertext]);
+      const now = agreeAsSender(bob.publicKeys.encrypt);
+      const later = agreeAsSender(bob.publicKeys.encrypt, Date.now() + 61_000);
+      assert.notDeepEqual([...now.epk], [...later.epk]);
+      assert.notDeepEqual([...now.secret], [...later.secret]);
+      assert.deepEqual(agreeAsRecipient(later.epk, bob.privateKeys.decrypt), later.secret);
     });
 
     it('refuses the wrong private key', () => {
