@@ -18,6 +18,6 @@ npm install --no-save --no-fund --no-audit --loglevel=error
 echo "==> building"
 npm run --silent build
 
-echo "==> main job: what the example tree's highstate would do on ctrl-1 (masterless, test=True)"
-# The orchestration (brine orch run prereqos) becomes the main job once the master exists.
-./bin/brine call --local -c examples/ctrl-1 state.apply test=True
+echo "==> main job: a master (its own nats-server) and minions ctrl-1.lab..ctrl-3.lab on this machine; the example tree's highstate in test mode on all three"
+# The orchestration (brine orch run prereqos) becomes the main job with the orchestration issue.
+./examples/local-fleet.sh

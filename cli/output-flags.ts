@@ -1,4 +1,5 @@
 /** Turning CLI flags and config into outputter options (colour only on a TTY unless forced). */
+import type { Command } from 'commander';
 import type { MinionConfig } from '../common/config';
 import type { OutputOptions } from './output/index';
 
@@ -27,4 +28,15 @@ export function outputOptions(
   const opts: OutputOptions = { color, stateVerbose: verbose, stateOutput: mode, retcode };
   if (flags.outIndent !== undefined && !Number.isNaN(flags.outIndent)) opts.outputIndent = flags.outIndent;
   return opts;
+}
+
+/** Add the flags of commands that print returns: --out, --out-indent, colours and the state output modes. */
+export function addReturnOutputFlags(cmd: Command): Command {
+  return cmd
+    .option('--out <outputter>', 'highstate, nested, json, yaml, txt, raw or quiet')
+    .option('--out-indent <n>', 'indent for json output', (v) => Number.parseInt(v, 10))
+    .option('--no-color', 'never print colours')
+    .option('--force-color', 'print colours even when not on a terminal')
+    .option('--state-output <mode>', 'full, terse, mixed, changes or filter')
+    .option('--state-verbose <bool>', 'show states that succeeded without changes (True/False)');
 }

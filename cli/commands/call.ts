@@ -10,7 +10,7 @@ import { parseCliArgs } from '../../minion/exec/args';
 import { callFunction } from '../../minion/exec/index';
 import { MinionRuntime } from '../../minion/runtime';
 import { render } from '../output/index';
-import { outputOptions, type OutputFlags } from '../output-flags';
+import { addReturnOutputFlags, outputOptions, type OutputFlags } from '../output-flags';
 
 interface CallFlags extends OutputFlags {
   local?: boolean;
@@ -21,21 +21,14 @@ interface CallFlags extends OutputFlags {
 
 /** Register the `call` subcommand. */
 export function registerCall(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('call')
+  addReturnOutputFlags(program.command('call'))
     .description('run an execution function on this host (like salt-call)')
     .argument('<fun>', 'function, e.g. state.apply, grains.items, test.ping')
     .argument('[args...]', 'positional arguments and key=value keyword arguments')
-    .option('--local', 'masterless: use local file_roots and pillar_roots (the only mode until the master exists)')
+    .option('--local', "masterless: use this host's file_roots and pillar_roots (required; through a master use brine run)")
     .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR)
     .option('--id <id>', 'override the minion id')
     .option('-l, --log-level <level>', `console log level: ${LOG_LEVELS.join(', ')} (default: the config's log_level, else warning)`)
-    .option('--out <outputter>', 'highstate, nested, json, yaml, txt, raw or quiet')
-    .option('--out-indent <n>', 'indent for json output', (v) => Number.parseInt(v, 10))
-    .option('--no-color', 'never print colours')
-    .option('--force-color', 'print colours even when not on a terminal')
-    .option('--state-output <mode>', 'full, terse, mixed, changes or filter')
-    .option('--state-verbose <bool>', 'show states that succeeded without changes (True/False)')
     .action(async (fun: string, words: string[], flags: CallFlags) => {
       setExit(await runCall(fun, words, flags));
     });
@@ -43,7 +36,7 @@ export function registerCall(program: Command, setExit: (code: number) => void):
 
 async function runCall(fun: string, words: string[], flags: CallFlags): Promise<number> {
   if (!flags.local) {
-    process.stderr.write('brine call: only --local is available until the master/minion transport exists (use: brine call --local ...)\n');
+    process.stderr.write("brine call: only masterless calls (--local) are supported; to run a function on minions through the master use: brine run TARGET FUN ...\n");
     return 2;
   }
   let minion: MinionRuntime;

@@ -10,7 +10,7 @@ import { loadMasterConfig, type MasterConfig } from '../../master/config/index';
 import { parseCliArgs } from '../../minion/exec/args';
 import { MasterClient } from '../master-client/client';
 import { watchJob } from '../master-client/watch-job';
-import { outputOptions, type OutputFlags } from '../output-flags';
+import { addReturnOutputFlags, outputOptions, type OutputFlags } from '../output-flags';
 import { addTargetFlags, targetType, targetValue, type TargetFlags } from './target-flags';
 
 interface RunFlags extends OutputFlags, TargetFlags {
@@ -26,15 +26,9 @@ interface StateFlags extends RunFlags {
 const MACHINE_OUTPUTTERS = new Set(['json', 'yaml', 'raw', 'quiet', 'txt']);
 
 function addCommonFlags(cmd: Command): Command {
-  return cmd
+  return addReturnOutputFlags(cmd)
     .option('-c, --config-dir <dir>', 'configuration directory holding the master file', DEFAULT_CONFIG_DIR)
     .option('-t, --timeout <seconds>', "seconds without news from a minion before it is named as not responding (default: the master's timeout)")
-    .option('--out <outputter>', 'highstate, nested, json, yaml, txt, raw or quiet')
-    .option('--out-indent <n>', 'indent for json output', (v) => Number.parseInt(v, 10))
-    .option('--no-color', 'never print colours')
-    .option('--force-color', 'print colours even when not on a terminal')
-    .option('--state-output <mode>', 'full, terse, mixed, changes or filter')
-    .option('--state-verbose <bool>', 'show states that succeeded without changes (True/False)')
     .option('--summary', 'print the summary even with a machine-readable --out');
 }
 
