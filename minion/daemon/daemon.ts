@@ -175,6 +175,23 @@ export class MinionDaemon {
     void this.listen(this.sub, identity, accepted.masterKeys);
     this.log.info(`Listening for jobs on ${this.sub.subject}`);
     this.sendStartEvent();
+    this.scheduleGrainsRefresh();
+  }
+
+  /** Salt's `grains_refresh_every` (minutes, 0 = never): collect the grains again and send them when they changed. */
+  private scheduleGrainsRefresh(): void {
+    const minutes = Number(this.config.raw.grains_refresh_every ?? 0);
+    if (!Number.isFinite(minutes) || minutes <= 0) return;
+    const timer = setInterval(() => {
+      const fresh = new MinionRuntime(this.config, this.log).grains;
+      if (JSON.stringify(fresh) === JSON.stringify(this.grains) || !this.sender) return;
+      this.grains = fresh;
+      this.log.info('Grains changed: sending them to the master');
+      const event: MinionEvent = { type: 'grains', grains: fresh, version: BRINE_VERSION };
+      void this.sender.deliver(minionEventSubject(this.id, 'grains'), this.sender.seal('evt', event), `${this.id}.grains.${Date.now()}`, 'The grains event', this.stopping.signal);
+    }, minutes * 60_000);
+    timer.unref();
+    this.stopping.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
   private async listen(sub: ChunkedSubscription, identity: NodeIdentity, masterKeys: PublicKeys): Promise<void> {

@@ -59,16 +59,23 @@ describe('fleet: master and three minions over NATS', function () {
     if (fleet) await fleet.cleanup();
   });
 
-  it('keeps new minions pending and untargeted until their keys are accepted', async () => {
+  it('keeps new minions pending and untargeted until brine key accepts them', async () => {
     const keys = fleet.keys();
     await waitFor('three pending keys', () => CONTROLLERS.every((id) => keys.list().minions_pre.includes(id)));
-    assert.deepEqual(keys.list().minions, []);
+    const listed = fleet.cli('key', 'list');
+    assert.equal(listed.status, 0, listed.stderr);
+    assert.match(listed.stdout, /Unaccepted Keys:\nctrl-1\.lab\nctrl-2\.lab\nctrl-3\.lab/);
     const early = fleet.cli('run', '*', 'test.ping');
     assert.equal(early.status, 1);
     assert.match(early.stderr, /No minions matched the target/);
-    for (const id of CONTROLLERS) keys.accept(id);
+    const accepted = fleet.cli('key', 'accept', 'ctrl-*', '-y');
+    assert.equal(accepted.status, 0, accepted.stderr);
+    for (const id of CONTROLLERS) assert.match(accepted.stdout, new RegExp(`Key for minion ${id.replace(/\./g, '\\.')} accepted\\.`));
     await fleet.waitReady(CONTROLLERS);
-    assert.match(fleet.minions.get('ctrl-1.lab')!.log(), /accepted/i);
+    const finger = fleet.cli('key', 'finger', 'master');
+    const pinned = fs.readFileSync(path.join(fleet.rootOf('ctrl-1.lab'), 'etc', 'brine', 'pki', 'minion', 'minion_master.pub'), 'utf8');
+    assert.equal(fs.readFileSync(path.join(fleet.masterDir, 'pki', 'master.pub'), 'utf8'), pinned);
+    assert.match(finger.stdout, /master\.pub: +([0-9a-f]{2}:){31}[0-9a-f]{2}/);
   });
 
   it("answers test.ping on 'ctrl-*' from all three, with Salt's output and a summary", () => {
@@ -157,6 +164,36 @@ describe('fleet: master and three minions over NATS', function () {
     const bad = fleet.cli('run', '-C', 'G@host:ctrl-1 and (', 'test.ping');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /brine: .*(compound|target)/i);
+  });
+
+  it('shows the job on the event bus: published, returns, done', async () => {
+    const watcher = fleet.cliAsync('events', '--count', '4');
+    await new Promise((r) => setTimeout(r, 1000));
+    const r = fleet.cli('run', '-L', 'ctrl-1.lab,ctrl-2.lab', 'test.ping');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const seen = await watcher;
+    assert.equal(seen.status, 0, seen.stderr);
+    const jid = lastJid(fleet, 'test.ping');
+    const tags = seen.stdout.trim().split('\n').map((l) => l.split('\t')[0]);
+    assert.ok(tags.includes(`brine.evt.job.${jid}.new`), tags.join('\n'));
+    assert.ok(tags.includes(`brine.evt.job.${jid}.ret.ctrl-1.lab`), tags.join('\n'));
+    assert.ok(tags.includes(`brine.evt.job.${jid}.ret.ctrl-2.lab`), tags.join('\n'));
+    assert.ok(tags.includes(`brine.evt.job.${jid}.done`), tags.join('\n'));
+    const done = JSON.parse(seen.stdout.split('\n').find((l) => l.startsWith(`brine.evt.job.${jid}.done\t`))!.split('\t')[1]) as { answered: string[]; noResponse: string[] };
+    assert.deepEqual([done.answered, done.noResponse], [['ctrl-1.lab', 'ctrl-2.lab'], []]);
+  });
+
+  it('carries files and returns larger than the bus max_payload', () => {
+    const big = Buffer.alloc(9 * 1024 * 1024);
+    for (let i = 0; i < big.length; i++) big[i] = 97 + (i % 26);
+    fleet.state('files/big.txt', big.toString('latin1'));
+    fleet.state('big.sls', "{{ grains['workdir'] }}/big.txt:\n  file.managed:\n    - source: salt://files/big.txt\n");
+    const r = fleet.cli('state', 'apply', 'ctrl-2.lab', 'big', '--out', 'quiet');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(read(path.join(fleet.rootOf('ctrl-2.lab'), 'work', 'big.txt')) === big.toString('latin1'), 'the 9 MiB file arrived intact');
+    const out = fleet.cli('run', 'ctrl-2.lab', 'cmd.run', `cat ${path.join(fleet.rootOf('ctrl-2.lab'), 'work', 'big.txt')}`, '--out', 'json', '--out-indent', '-1');
+    assert.equal(out.status, 0, out.stderr);
+    assert.equal((returnsOf(out.stdout)['ctrl-2.lab'] as string).length, big.length);
   });
 
   it('rejects and logs a forged job; nothing runs', async () => {

@@ -208,7 +208,7 @@ export class Fleet {
 
   /** Run `brine <args...> -c <master dir>` and wait for it. */
   cli(...args: string[]): CliResult {
-    const r = spawnSync(process.execPath, [BRINE, ...args, '-c', this.masterDir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000 });
+    const r = spawnSync(process.execPath, [BRINE, ...args, '-c', this.masterDir], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 120_000, maxBuffer: 256 * 1024 * 1024 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   }
 
