@@ -47,7 +47,7 @@ describe('fleet: master and three minions over NATS', function () {
   const grainsOf = (id: string) => ({ host: id.split('.')[0], role: id === 'ctrl-1.lab' ? 'db' : 'web' });
 
   before(async () => {
-    fleet = new Fleet();
+    fleet = new Fleet("nodegroups: {webs: 'G@role:web', first: 'L@ctrl-1.lab'}");
     writeFleetTree(fleet);
     await fleet.startMaster();
     for (const id of CONTROLLERS) fleet.startMinion(id, grainsOf(id));
@@ -93,6 +93,20 @@ describe('fleet: master and three minions over NATS', function () {
     const data = returnsOf(r.stdout);
     assert.deepEqual(Object.keys(data).sort(), ['ctrl-1.lab', 'ctrl-3.lab']);
     for (const v of Object.values(data)) assert.match(String(v), /^hi from /);
+  });
+
+  it('targets by pcre, pillar, nodegroup, subnet and compound with I@ and N@', () => {
+    const who = (...args: string[]) => {
+      const r = fleet.cli('run', ...args, 'test.ping', '--out', 'json', '--out-indent', '-1');
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      return Object.keys(returnsOf(r.stdout)).sort();
+    };
+    assert.deepEqual(who('-E', '^ctrl-[12]\\.lab$'), ['ctrl-1.lab', 'ctrl-2.lab']);
+    assert.deepEqual(who('-I', 'color:green'), ['ctrl-2.lab']);
+    assert.deepEqual(who('-N', 'webs'), ['ctrl-2.lab', 'ctrl-3.lab']);
+    assert.deepEqual(who('-S', '127.0.0.0/8'), [...CONTROLLERS]);
+    assert.deepEqual(who('-C', 'I@color:red or ( N@webs and not G@host:ctrl-2 )'), ['ctrl-1.lab', 'ctrl-3.lab']);
+    assert.deepEqual(who('-G', 'host:ctrl-[23]'), ['ctrl-2.lab', 'ctrl-3.lab']);
   });
 
   it('applies an SLS by grain target with each minion its own pillar and files', () => {
