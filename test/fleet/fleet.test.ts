@@ -146,6 +146,13 @@ describe('fleet: master and three minions over NATS', function () {
     assert.equal(read(path.join(fleet.rootOf('ctrl-2.lab'), 'work', 'stamp')), 'green\n');
   });
 
+  it('does not declare a minion dead while it reports progress on a run longer than the timeout', () => {
+    const r = fleet.cli('state', 'apply', 'ctrl-1.lab', 'slow', '-t', '1', '--out', 'json', '--out-indent', '-1');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const ret = returnsOf(r.stdout)['ctrl-1.lab'] as Record<string, { result: boolean; changes: { stdout?: string } }>;
+    assert.deepEqual(Object.values(ret).map((x) => [x.result, x.changes.stdout]), [[true, 'slept']]);
+  });
+
   it('reports a render error as that minion failing, naming the file and line', () => {
     const r = fleet.cli('state', 'apply', 'ctrl-1.lab', 'broken');
     assert.equal(r.status, 1, r.stdout + r.stderr);
