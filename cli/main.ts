@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Register> = {
   events: () => (require('./commands/events') as typeof import('./commands/events')).registerEvents,
   key: () => (require('./commands/key') as typeof import('./commands/key')).registerKey,
   jobs: () => (require('./commands/jobs') as typeof import('./commands/jobs')).registerJobs,
+  orch: () => (require('./commands/orch') as typeof import('./commands/orch')).registerOrch,
 };
 
 /** Parse argv, run the chosen command and resolve to the process exit status. */

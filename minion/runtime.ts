@@ -41,6 +41,8 @@ export interface RemoteSources {
   pillar: Dict;
   /** Where salt:// reads go (default: the minion's own file_roots). */
   files?: FileSource;
+  /** Sends an event to the master's bus (Salt's `event.send`); only a minion daemon has one. */
+  sendEvent?: (tag: string, data: Dict) => Promise<boolean>;
 }
 
 /** Pillar render errors as Salt reports them, or undefined when the pillar is fine. */
@@ -91,6 +93,11 @@ export class MinionRuntime {
     this.files = remote?.files ?? new LocalFileSource(config.file_roots);
     this.pillarFiles = new LocalFileSource(config.pillar_roots);
     this.modules = new Map(builtinStateModules.map((m) => [m.name, m]));
+  }
+
+  /** Send an event to the master (`event.send`); undefined when there is no master (masterless). */
+  get sendEvent(): RemoteSources['sendEvent'] {
+    return this.remote?.sendEvent;
   }
 
   /** The minion's grains (collected once, static grains applied). */

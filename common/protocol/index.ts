@@ -1,3 +1,4 @@
 /** Brine's bus protocol: subjects, payloads and their checks, shared by master, minion and CLI. */
 export * from './subjects';
 export * from './messages';
+export * from './orch';

@@ -57,11 +57,10 @@ export type MinionJobMessage =
   | { type: 'return'; jid: string; data: unknown; retcode: number; success: boolean; outputter: string; startedAt: number; finishedAt: number };
 
 /** kind 'evt' on brine.evt.minion.<id>.<type>, minion -> master, sealed for the master. */
-export interface MinionEvent {
-  type: 'start' | 'grains';
-  grains: Dict;
-  version: string;
-}
+export type MinionEvent =
+  | { type: 'start' | 'grains'; grains: Dict; version: string }
+  /** Salt's `event.send TAG [DATA]` from a minion (orchestration's wait_for_event listens to them). */
+  | { type: 'event'; tag: string; data: Dict };
 
 /** kind 'cmd', CLI -> master, sealed for the master. */
 export type MasterCommand =
@@ -76,12 +75,16 @@ export type MasterCommand =
       timeout: number;
       user?: string;
     }
-  | { op: 'ping' };
+  | { op: 'ping' }
+  /** Start an orchestration (`brine orch run NAME`), or continue one (`brine orch resume JID`). */
+  | { op: 'orch'; name: string; pillar?: Dict; test: boolean; user?: string }
+  | { op: 'orch-resume'; jid: string };
 
 /** kind 'cmd', master -> CLI, sealed for the operator. */
 export type MasterCommandReply =
   | { ok: true; op: 'publish'; jid: string; expected: string[]; missing: string[] }
   | { ok: true; op: 'ping'; version: string; minions: number }
+  | { ok: true; op: 'orch'; jid: string; resumed: boolean }
   | { ok: false; error: string };
 
 /** Events the master publishes on brine.evt.job.<jid>.<type> (kind 'evt', sealed for the operator). */
@@ -97,6 +100,7 @@ export type MasterEvent =
   | { type: 'master-start'; at: number; fingerprint: string }
   | { type: 'auth'; minion: string; status: AuthStatus | 'refused'; at: number; error?: string }
   | { type: 'minion-start'; minion: string; at: number }
+  | { type: 'minion-event'; minion: string; tag: string; data: Dict; at: number }
   | { type: 'rejected'; what: string; reason: string; at: number };
 
 function malformed(what: string, why: string): WireError {
@@ -216,6 +220,11 @@ export function parseMinionJobMessage(v: unknown): MinionJobMessage {
 export function parseMinionEvent(v: unknown): MinionEvent {
   if (!isPlainDict(v)) throw malformed('minion event', 'not a map');
   const type = requireString(v, 'type', 'minion event');
+  if (type === 'event') {
+    const tag = requireString(v, 'tag', 'minion event');
+    if (tag.length === 0 || tag.length > 512) throw malformed('minion event', 'bad tag');
+    return { type, tag, data: isPlainDict(v.data) ? v.data : {} };
+  }
   if (type !== 'start' && type !== 'grains') throw malformed('minion event', `unknown type ${JSON.stringify(type)}`);
   if (!isPlainDict(v.grains)) throw malformed('minion event', "'grains' must be a map");
   return { type, grains: v.grains, version: typeof v.version === 'string' ? v.version : '' };
@@ -226,6 +235,16 @@ export function parseMasterCommand(v: unknown): MasterCommand {
   if (!isPlainDict(v)) throw malformed('command', 'not a map');
   const op = requireString(v, 'op', 'command');
   if (op === 'ping') return { op };
+  if (op === 'orch') {
+    const cmd: MasterCommand = { op, name: requireString(v, 'name', 'command'), test: v.test === true };
+    if (v.pillar !== undefined) {
+      if (!isPlainDict(v.pillar)) throw malformed('command', "'pillar' must be a map");
+      cmd.pillar = v.pillar;
+    }
+    if (typeof v.user === 'string') cmd.user = v.user;
+    return cmd;
+  }
+  if (op === 'orch-resume') return { op, jid: requireString(v, 'jid', 'command') };
   if (op !== 'publish') throw malformed('command', `unknown op ${JSON.stringify(op)}`);
   const tgt = v.tgt;
   if (typeof tgt !== 'string' && !(Array.isArray(tgt) && tgt.every((t) => typeof t === 'string'))) throw malformed('command', "'tgt' must be a string or a list of strings");

@@ -8,6 +8,7 @@ import { MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
 import { createEnvelope } from '../../common/wire/envelope';
 import type { NodeIdentity, PublicKeys } from '../../common/wire/keys';
 import type { ReplayGuard } from '../../common/wire/replay';
+import type { OrchestrationRunner } from '../orch/orch-runner';
 import type { JobDispatcher } from './dispatcher';
 import type { EventPublisher } from './event-publisher';
 import { reportRejected } from './rejections';
@@ -21,6 +22,7 @@ export interface CommandDeps {
   operator: PublicKeys;
   replay: ReplayGuard;
   dispatcher: JobDispatcher;
+  orchestrations: OrchestrationRunner;
   events: EventPublisher;
   version: string;
   log: Logger;
@@ -39,7 +41,13 @@ export async function handleCommand(deps: CommandDeps, bytes: Uint8Array): Promi
   }
   try {
     if (cmd.op === 'ping') reply = { ok: true, op: 'ping', version: deps.version, minions: deps.dispatcher.registry().length };
-    else reply = await deps.dispatcher.publish(cmd);
+    else if (cmd.op === 'orch') {
+      const started = deps.orchestrations.start(cmd.name, cmd.pillar, cmd.test, cmd.user);
+      reply = started.ok ? { ok: true, op: 'orch', jid: started.jid, resumed: false } : started;
+    } else if (cmd.op === 'orch-resume') {
+      const resumed = deps.orchestrations.resume(cmd.jid);
+      reply = resumed.ok ? { ok: true, op: 'orch', jid: resumed.jid, resumed: resumed.resumed } : resumed;
+    } else reply = await deps.dispatcher.publish(cmd);
   } catch (e) {
     deps.log.error(`Command ${cmd.op} failed: ${(e as Error).message}`);
     reply = { ok: false, error: (e as Error).message };

@@ -29,6 +29,7 @@ import { handleMinionEvent } from './minion-events';
 import type { MinionRenderer } from './render-contract';
 import { handleReturnMessage } from './returns';
 import { JobTracker } from './tracker';
+import { ORCH_FUN, OrchestrationRunner } from '../orch/orch-runner';
 
 const RETURNS_DURABLE = 'brine-master-returns';
 const MINION_EVENTS_DURABLE = 'brine-master-minion-events';
@@ -125,6 +126,8 @@ export class MasterDaemon {
       onLocalReturn: (jid, minion, data, retcode) => this.localReturn(events, jid, minion, data, retcode),
       onJobCreated: (jid, expected) => this.sentTo.set(jid, new Set(expected)),
     });
+    const orchestrations = new OrchestrationRunner({ config: this.config, cache: this.cache, dispatcher, events, log });
+    this.orchestrations = orchestrations;
     this.subs.push(
       this.nc.subscribe(AUTH_SUBJECT, {
         queue: QUEUE_GROUP,
@@ -138,7 +141,7 @@ export class MasterDaemon {
         queue: QUEUE_GROUP,
         callback: (err, msg) => {
           if (err) return;
-          void handleCommand({ master: this.identity, operator: operator.publicKeys, replay, dispatcher, events, version: BRINE_VERSION, log }, msg.data).then((reply) => {
+          void handleCommand({ master: this.identity, operator: operator.publicKeys, replay, dispatcher, orchestrations, events, version: BRINE_VERSION, log }, msg.data).then((reply) => {
             if (reply && msg.reply) msg.respond(reply);
           });
         },
@@ -150,16 +153,21 @@ export class MasterDaemon {
       consumeDurable(this.js, { stream: EVENTS_STREAM, durable: MINION_EVENTS_DURABLE }, (m) => handleMinionEvent({ cache: this.cache, keys: this.keys, events, master: this.identity, log }, m), { concurrency: 64, logger: log }),
     );
     this.resumeRunningJobs();
+    orchestrations.resumeAll();
   }
+
+  private orchestrations: OrchestrationRunner | undefined;
 
   /** Track again the jobs the job cache still has running (after a restart). */
   private resumeRunningJobs(): void {
     for (const entry of this.cache.listJobs({ status: 'running', limit: 100_000 })) {
+      if (entry.fun === ORCH_FUN) continue; // the orchestration runner continues these
       const job = this.cache.getJob(entry.jid);
       if (!job) continue;
       this.sentTo.set(job.jid, new Set(job.expected));
       const waiting = job.returns.filter((r) => r.expected && r.state === 'running').map((r) => r.minion);
-      const timeoutMs = this.config.timeout * 1000;
+      // the job's own timeout is not stored: give at least two progress beats (minions beat every 5 s at most)
+      const timeoutMs = Math.max(this.config.timeout, 10) * 1000;
       this.opts.log.info(`Job ${job.jid} (${job.fun}) still running: waiting for ${waiting.length} minion(s)`);
       this.tracker.track(job.jid, waiting, timeoutMs);
     }
@@ -198,6 +206,7 @@ export class MasterDaemon {
     if (this.stopped) return;
     this.stopped = true;
     for (const sub of this.subs) sub.unsubscribe();
+    this.orchestrations?.stop();
     await Promise.all(this.runs.map((r) => r.stop()));
     this.tracker.stop();
     try {

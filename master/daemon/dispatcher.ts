@@ -54,8 +54,11 @@ export class JobDispatcher {
     return this.deps.keys.list().minions.map((id) => ({ id, grains: (grains.get(id) ?? {}) as Dict }));
   }
 
-  /** Handle a `publish` command: the reply is sent once the job is stored; minions are sent their jobs after. */
-  async publish(cmd: Extract<MasterCommand, { op: 'publish' }>): Promise<MasterCommandReply> {
+  /**
+   * Handle a `publish` command: the reply is sent once the job is stored; minions are sent their
+   * jobs after. `parentJid` makes the job a step of that orchestration.
+   */
+  async publish(cmd: Extract<MasterCommand, { op: 'publish' }>, opts: { parentJid?: string } = {}): Promise<MasterCommandReply> {
     if (!FUNCTION_NAME.test(cmd.fun)) return { ok: false, error: `invalid function name ${JSON.stringify(cmd.fun)}` };
     if (!(TARGET_TYPES as readonly string[]).includes(cmd.tgtType)) return { ok: false, error: `unknown target type ${JSON.stringify(cmd.tgtType)}` };
     const tgtType = cmd.tgtType as TargetType;
@@ -64,19 +67,12 @@ export class JobDispatcher {
       state = stateJobArgs(cmd.fun, cmd.args, cmd.kwargs);
       if ('error' in state) return { ok: false, error: state.error };
     }
-    let minions = this.registry();
-    if (usesPillar(cmd.tgt, tgtType)) minions = await this.withPillar(minions);
-    let matched: string[];
-    let missing: string[];
-    try {
-      ({ matched, missing } = resolveTargets(cmd.tgt, tgtType, minions, { nodegroups: this.deps.nodegroups }));
-    } catch (e) {
-      if (e instanceof ValidationError) return { ok: false, error: e.message };
-      throw e;
-    }
+    const resolved = await this.resolveWithGrains(cmd.tgt, tgtType);
+    if ('error' in resolved) return { ok: false, error: resolved.error };
+    const { matched, missing, minions } = resolved;
     if (matched.length === 0) return { ok: true, op: 'publish', jid: '', expected: [], missing };
     const jid = newJid();
-    this.deps.cache.createJob({ jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, tgt: cmd.tgt, tgtType, user: cmd.user, expected: matched });
+    this.deps.cache.createJob({ jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, tgt: cmd.tgt, tgtType, user: cmd.user, expected: matched, ...(opts.parentJid ? { parentJid: opts.parentJid } : {}) });
     this.deps.onJobCreated(jid, matched);
     this.deps.tracker.track(jid, matched, cmd.timeout * 1000);
     await this.deps.events.job({ type: 'new', jid, fun: cmd.fun, tgt: cmd.tgt, tgtType, expected: matched, missing, at: Date.now() }, `${jid}.new`);
@@ -86,6 +82,25 @@ export class JobDispatcher {
     // after the reply has gone out: the CLI starts following the job while the jobs are sent
     setImmediate(() => void this.sendAll(jid, cmd, matched, grains, state && !('error' in state) ? state : undefined, progressIntervalMs));
     return { ok: true, op: 'publish', jid, expected: matched, missing };
+  }
+
+  /** The accepted minions a target selects (and the ids a list names that are not known); an error text for a bad target. */
+  async resolve(tgt: string | string[], tgtType: string): Promise<{ matched: string[]; missing: string[] } | { error: string }> {
+    if (!(TARGET_TYPES as readonly string[]).includes(tgtType)) return { error: `unknown target type ${JSON.stringify(tgtType)}` };
+    const r = await this.resolveWithGrains(tgt, tgtType as TargetType);
+    return 'error' in r ? r : { matched: r.matched, missing: r.missing };
+  }
+
+  private async resolveWithGrains(tgt: string | string[], tgtType: TargetType): Promise<{ matched: string[]; missing: string[]; minions: RegistryMinion[] } | { error: string }> {
+    let minions = this.registry();
+    if (usesPillar(tgt, tgtType)) minions = await this.withPillar(minions);
+    try {
+      const { matched, missing } = resolveTargets(tgt, tgtType, minions, { nodegroups: this.deps.nodegroups });
+      return { matched, missing, minions };
+    } catch (e) {
+      if (e instanceof ValidationError) return { error: e.message };
+      throw e;
+    }
   }
 
   private async sendAll(

@@ -8,6 +8,9 @@ import type { Logger } from '../../common/log';
 import { publishDurable } from '../../common/nats/durable-publish';
 import { jobEventSubject, masterEventSubject, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
 import type { JobEvent, MasterEvent } from '../../common/protocol/messages';
+import type { OrchEvent } from '../../common/protocol/orch';
+import { orchEventSubject } from '../../common/protocol/orch';
+import { LocalBus } from './local-bus';
 import { createEnvelope } from '../../common/wire/envelope';
 import type { PrivateKeys, PublicKeys } from '../../common/wire/keys';
 
@@ -15,6 +18,9 @@ const EVENT_TTL_MS = 24 * 3600 * 1000;
 
 /** Publishes the master's events; publishing never throws (failures are logged). */
 export class EventPublisher {
+  /** In-process listeners of the same events. */
+  readonly local = new LocalBus();
+
   constructor(
     private readonly js: JetStreamClient,
     private readonly signer: Pick<PrivateKeys, 'sign'>,
@@ -24,17 +30,24 @@ export class EventPublisher {
 
   /** An event about job `event.jid`; `msgId` makes a re-publication (after a restart) a no-op. */
   job(event: JobEvent, msgId?: string): Promise<void> {
+    this.local.emitJob(event);
     const suffix = event.type === 'new' || event.type === 'done' ? event.type : `${event.type}.${event.minion}`;
     return this.publish(jobEventSubject(event.jid, suffix), event, event.jid, msgId);
   }
 
+  /** An event of orchestration run `event.jid`. */
+  orch(event: OrchEvent, msgId?: string): Promise<void> {
+    const suffix = event.type === 'orch-step' ? `step.${event.status}` : event.type;
+    return this.publish(orchEventSubject(event.jid, suffix), event, event.jid, msgId);
+  }
+
   /** An event about the master or a minion. */
   master(event: MasterEvent): Promise<void> {
-    const suffix = event.type === 'auth' || event.type === 'minion-start' ? `${event.type}.${event.minion}` : event.type;
+    const suffix = event.type === 'auth' || event.type === 'minion-start' || event.type === 'minion-event' ? `${event.type}.${event.minion}` : event.type;
     return this.publish(masterEventSubject(suffix), event, undefined, undefined);
   }
 
-  private async publish(subject: string, payload: JobEvent | MasterEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
+  private async publish(subject: string, payload: JobEvent | MasterEvent | OrchEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
     try {
       const bytes = createEnvelope({
         kind: 'evt',

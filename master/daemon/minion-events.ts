@@ -32,6 +32,13 @@ export async function handleMinionEvent(deps: MinionEventsDeps, msg: StreamMessa
     if (!minion) throw new Error('not a minion event subject');
     const opened = openFrom(msg.data, 'evt', minion, deps.keys.publicKeysOf(minion), deps.master);
     const event = parseMinionEvent(opened.payload);
+    if (event.type === 'event') {
+      const data = { ...event.data, id: minion };
+      deps.log.info(`Event ${event.tag} from ${minion}`);
+      deps.events.local.emitMinionEvent({ minion, tag: event.tag, data, at: opened.header.ts });
+      await deps.events.master({ type: 'minion-event', minion, tag: event.tag, data, at: opened.header.ts });
+      return;
+    }
     deps.cache.upsertMinion(minion, event.grains, 'accepted');
     deps.log.info(`Minion ${minion} ${event.type === 'start' ? 'started' : 'refreshed its grains'}`);
     if (event.type === 'start') await deps.events.master({ type: 'minion-start', minion, at: opened.header.ts });

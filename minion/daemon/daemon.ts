@@ -229,9 +229,17 @@ export class MinionDaemon {
     reporter.reportStarted(startedAt);
     const progress: JobProgress = { done: 0, total: 0 };
     reporter.startBeats(job.progressIntervalMs, progress);
-    const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns }, progress);
+    const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns, sendEvent: (tag, data) => this.sendCustomEvent(tag, data) }, progress);
     this.log.info(`Returning information for job ${job.jid} (${job.fun}, retcode ${result.retcode})`);
     if (await reporter.reportReturn(result, startedAt, Date.now())) this.log.debug(`The return of job ${job.jid} is stored`);
+  }
+
+  /** Salt's event.send: a custom event to the master; resolves true once it is stored. */
+  private async sendCustomEvent(tag: string, data: Record<string, unknown>): Promise<boolean> {
+    const sender = this.sender;
+    if (!sender) return false;
+    const event: MinionEvent = { type: 'event', tag, data };
+    return sender.deliver(minionEventSubject(this.id, 'event'), sender.seal('evt', event), `${this.id}.event.${Date.now()}.${Math.random()}`, `The event ${tag}`, this.stopping.signal);
   }
 
   private sendStartEvent(): void {

@@ -3,6 +3,7 @@
  * compiled states run through the state engine in master mode (the master's pillar and
  * attached salt:// files), anything else through the execution functions.
  */
+import type { Dict } from '../../common/types';
 import type { MinionConfig } from '../../common/config';
 import { BrineError } from '../../common/errors';
 import type { Logger } from '../../common/log';
@@ -28,6 +29,8 @@ export interface ExecutorContext {
   config: MinionConfig;
   log: Logger;
   stateRuns: StateRuns;
+  /** Sends a custom event to the master (event.send). */
+  sendEvent?: (tag: string, data: Dict) => Promise<boolean>;
 }
 
 /** Salt's outputter for a job's result. */
@@ -55,7 +58,7 @@ export async function executeJob(job: JobPayload, ctx: ExecutorContext, progress
 async function run(job: JobPayload, ctx: ExecutorContext, progress: JobProgress): Promise<ExecResult> {
   if (job.errors !== undefined) return { data: job.errors, retcode: 1, outputter: outputterOf(job) };
   const pillar = job.pillar ?? {};
-  const runtime = new MinionRuntime(ctx.config, ctx.log, { pillar });
+  const runtime = new MinionRuntime(ctx.config, ctx.log, { pillar, ...(ctx.sendEvent ? { sendEvent: ctx.sendEvent } : {}) });
   if (job.states !== undefined) {
     progress.total = job.states.chunks.length;
     const outcome = await runtime.runCompiled(job.states, pillar, {

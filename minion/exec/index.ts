@@ -4,6 +4,7 @@ import type { Dict } from '../../common/types';
 import type { MinionRuntime } from '../runtime';
 import type { ExecFunction, ExecResult } from './contract';
 import { cmdFunctions } from './cmd';
+import { eventFunctions } from './event';
 import { infoFunctions } from './info';
 import { pipFunctions } from './pip';
 import { pkgFunctions } from './pkg';
@@ -16,6 +17,7 @@ import { sysctlFunctions } from './sysctl';
 export const execFunctions: Readonly<Record<string, ExecFunction>> = {
   ...infoFunctions,
   ...cmdFunctions,
+  ...eventFunctions,
   ...stateFunctions,
   ...slsutilFunctions,
   ...sysctlFunctions,

@@ -1,14 +1,20 @@
 /**
  * The state engine: runs ordered low chunks, honouring requisites (require, watch ->
  * mod_watch, onchanges, onfail, prereq, listen, the `_any`/`_all` forms), `failhard`,
- * `retry`, `onlyif`/`unless`/`creates` and test mode, and returns Salt 3006's results.
+ * `retry`, `onlyif`/`unless`/`creates`, `parallel` and test mode, and returns Salt 3006's results.
  */
 import type { Logger } from '../../common/log';
 import { chunkTag } from '../../common/sls/lowstate';
 import type { Dict, LowChunk, StateResult, StateReturn, StateRunResult } from '../../common/types';
 import type { StateContext, StateModule } from '../states/contract';
-import { evaluateConditions, hasConditions, shellRetcode, type RetcodeRunner } from './conditions';
-import { lostRequisitesComment, requisiteStatus, resolveRequisites, type RanResult } from './requisites';
+import { evaluateConditions, hasConditions, shellRetcode, type ConditionVerdict, type RetcodeRunner } from './conditions';
+import { isParallel, lostBranchResult, parallelResult, ParallelBranches, type BranchTiming } from './parallel';
+import {
+  lostRequisitesComment, requisiteStatus, resolveRequisites, type RanResult, type RequisiteKind, type RequisiteStatus,
+} from './requisites';
+import {
+  parallelRetryComment, retryConfig, retryInterval, retryTestComment, serialRetryComment, type RetryConfig,
+} from './retry';
 import { startStopwatch, stopStopwatch } from './timing';
 import { runStateFunction } from './invoke';
 
@@ -31,6 +37,23 @@ export interface EngineOptions {
 
 type Running = Map<string, StateResult>;
 
+/** A state return as the engine handles it (`skip_watch` is set when onlyif/unless skipped it). */
+type EngineReturn = StateReturn & { skip_watch?: boolean };
+
+/** How conditions (onlyif/unless/creates) are handled for one call: checked now, already decided, or already passed. */
+type Conditions = 'evaluate' | 'passed' | ConditionVerdict;
+
+/** The requisite statuses under which the state function itself is called. */
+type CallStatus = Extract<RequisiteStatus, 'met' | 'change' | 'skip_watch'>;
+
+interface CallOptions {
+  /** Run in test mode whatever the run's mode (prereq checks). */
+  forceTest?: boolean;
+  /** A prereq check: its result goes to `pre`, with run number -1 and no retry. */
+  prereqRun?: boolean;
+  conditions?: Conditions;
+}
+
 /** Run compiled chunks and return the results in Salt's shape. */
 export async function runChunks(chunks: readonly LowChunk[], opts: EngineOptions): Promise<StateRunResult> {
   const run = new EngineRun(chunks, opts);
@@ -41,6 +64,9 @@ class EngineRun {
   private readonly running: Running = new Map();
   private readonly pre = new Map<string, StateResult>();
   private readonly active = new Set<string>();
+  private readonly branches = new ParallelBranches();
+  /** Result keys in Salt's order: a parallel state's at its launch, the others' when they finish. */
+  private readonly slots = new Set<string>();
   private runNum = 0;
   private failhardHit = false;
 
@@ -52,10 +78,21 @@ class EngineRun {
   async execute(): Promise<StateRunResult> {
     for (const low of this.chunks) {
       if (this.failhardHit) break;
-      if (!this.running.has(chunkTag(low))) await this.callChunk(low);
+      if (!this.started(chunkTag(low))) await this.callChunk(low);
     }
+    await this.branches.settleAll();
     if (!this.failhardHit) await this.callListen();
-    return Object.fromEntries(this.running);
+    const out: StateRunResult = {};
+    for (const tag of this.slots) {
+      const r = this.running.get(tag);
+      if (r) out[tag] = r;
+    }
+    return out;
+  }
+
+  /** Whether a chunk has finished or is running in a parallel branch. */
+  private started(tag: string): boolean {
+    return this.running.has(tag) || this.branches.has(tag);
   }
 
   private shouldFailhard(low: LowChunk): boolean {
@@ -65,7 +102,16 @@ class EngineRun {
     return Boolean(low.failhard ?? this.opts.failhard ?? false);
   }
 
-  private record(low: LowChunk, result: StateResult): void {
+  private store(tag: string, result: StateResult): void {
+    this.slots.add(tag);
+    this.running.set(tag, result);
+  }
+
+  /**
+   * Keep a finished result. A parallel state never triggers failhard itself: Salt checks
+   * failhard when the state is started, and its result is then still None.
+   */
+  private record(low: LowChunk, result: StateResult, parallel = false): void {
     const tag = chunkTag(low);
     const log = this.opts.log;
     if (log) {
@@ -73,9 +119,9 @@ class EngineRun {
       if (result.result === false) log.error(`${what} failed: ${result.comment}`);
       else log.info(`Completed state ${what} at time ${result.start_time} (duration_in_ms=${result.duration})`);
     }
-    this.running.set(tag, result);
+    this.store(tag, result);
     this.opts.onResult?.(tag, result, this.running.size, this.chunks.length);
-    if (this.shouldFailhard(low)) this.failhardHit = true;
+    if (!parallel && this.shouldFailhard(low)) this.failhardHit = true;
   }
 
   private async callChunk(low: LowChunk): Promise<void> {
@@ -92,10 +138,10 @@ class EngineRun {
           if (this.failhardHit) return;
           const rtag = chunkTag(req);
           if (kind === 'prereq') {
-            if (!this.pre.has(rtag) && !this.running.has(rtag)) await this.preCheck(req, low);
+            if (!this.pre.has(rtag) && !this.started(rtag)) await this.preCheck(req, low);
             continue;
           }
-          if (this.running.has(rtag)) continue;
+          if (this.started(rtag)) continue;
           if (this.active.has(rtag)) {
             if (kind === 'prerequired') continue;
             this.record(low, this.notRun(low, false, 'Recursive requisite found', true));
@@ -104,11 +150,16 @@ class EngineRun {
           await this.callChunk(req);
         }
       }
-      if (this.failhardHit || this.running.has(tag)) return;
+      if (this.failhardHit || this.started(tag)) return;
+      // Requisites running in parallel branches are waited for before their results are judged.
+      await this.settleRequisites(byKind);
       const status = requisiteStatus(byKind, this.running as Map<string, RanResult>, this.pre);
       switch (status) {
         case 'met':
-          this.record(low, await this.call(low));
+        case 'change':
+        case 'skip_watch':
+          if (isParallel(low)) await this.launch(low, status);
+          else this.record(low, await this.callNow(low, status));
           break;
         case 'fail': {
           const failed = new Set<string>();
@@ -130,25 +181,103 @@ class EngineRun {
         case 'onchanges':
           this.record(low, this.notRun(low, true, 'State was not run because none of the onchanges reqs changed'));
           break;
-        case 'skip_watch': {
-          const ret = await this.call(low);
-          ret.comment += ' mod_watch was not run because requisites were skipped by another state';
-          this.record(low, ret);
-          break;
-        }
-        case 'change': {
-          let ret = await this.call(low);
-          const mod = this.opts.modules.get(low.state);
-          if (!Object.keys(ret.changes).length && !ret.skip_watch && mod?.modWatch) {
-            ret = await this.call({ ...low, sfun: low.fun, fun: 'mod_watch' } as LowChunk, low);
-          }
-          this.record(low, ret);
-          break;
-        }
       }
     } finally {
       this.active.delete(tag);
     }
+  }
+
+  private async settleRequisites(byKind: ReadonlyMap<RequisiteKind, LowChunk[]>): Promise<void> {
+    const tags: string[] = [];
+    for (const reqChunks of byKind.values()) for (const req of reqChunks) tags.push(chunkTag(req));
+    await this.branches.settle(tags);
+  }
+
+  /** Call the state function now (and mod_watch when a watched state changed). */
+  private async callNow(low: LowChunk, status: CallStatus, conditions: Conditions = 'evaluate'): Promise<StateResult> {
+    let ret = await this.call(low, low, { conditions });
+    if (status === 'skip_watch') {
+      ret.comment += ' mod_watch was not run because requisites were skipped by another state';
+    } else if (status === 'change') {
+      const mod = this.opts.modules.get(low.state);
+      if (!Object.keys(ret.changes).length && !ret.skip_watch && mod?.modWatch) {
+        ret = await this.call(watchLow(low), low);
+      }
+    }
+    return ret;
+  }
+
+  /**
+   * Start a parallel state and return without waiting for it. As in Salt, onlyif/unless/creates
+   * are checked first: a state they skip is not started in parallel.
+   */
+  private async launch(low: LowChunk, status: CallStatus): Promise<void> {
+    if (hasConditions(low)) {
+      let verdict: ConditionVerdict | undefined;
+      try {
+        verdict = await evaluateConditions(low, this.opts.retcode ?? shellRetcode);
+      } catch {
+        verdict = undefined; // the call evaluates them again and reports the exception
+      }
+      if (!verdict || verdict.skip) {
+        this.record(low, await this.callNow(low, status, verdict ?? 'evaluate'));
+        return;
+      }
+    }
+    const tag = chunkTag(low);
+    const mod = this.opts.modules.get(low.state);
+    // Salt starts mod_watch as a parallel call of its own after the state's: two run numbers, the result keeps the second.
+    const reserved = status === 'change' && mod?.modWatch ? 2 : 1;
+    const runNum = this.runNum + reserved - 1;
+    this.runNum += reserved;
+    this.slots.add(tag);
+    this.opts.log?.info(`Started state ${low.state}.${low.fun} [${low.name}] (${low.__sls__}:${low.__id__}) in parallel`);
+    const sw = startStopwatch();
+    this.branches.start(tag, async () => {
+      let result: StateResult;
+      try {
+        result = await this.runBranch(low, status, runNum);
+      } catch (e) {
+        result = lostBranchResult(low, runNum, stopStopwatch(sw), e);
+      }
+      this.record(low, result, true);
+    });
+  }
+
+  /** The body of a parallel branch: the state (then mod_watch when it made no change), retried as Salt retries in a branch. */
+  private async runBranch(low: LowChunk, status: CallStatus, runNum: number): Promise<StateResult> {
+    let run = await this.attemptInBranch(low, 'passed');
+    if (status === 'skip_watch') {
+      run.ret.comment += ' mod_watch was not run because requisites were skipped by another state';
+    } else if (status === 'change') {
+      const mod = this.opts.modules.get(low.state);
+      if (!Object.keys(run.ret.changes).length && !run.ret.skip_watch && mod?.modWatch) {
+        run = await this.attemptInBranch(watchLow(low), 'evaluate');
+      }
+    }
+    return parallelResult(run.ret, low, runNum, run.timing);
+  }
+
+  /** One state function call inside a branch, with its retries (Salt's `_call_parallel_target`). */
+  private async attemptInBranch(low: LowChunk, conditions: Conditions): Promise<{ ret: EngineReturn; timing: BranchTiming }> {
+    const test = this.opts.test;
+    const sw = startStopwatch();
+    let ret = await this.runFunction(low, test, conditions);
+    const timing = stopStopwatch(sw);
+    if (low.retry === undefined) return { ret, timing };
+    const cfg = retryConfig(low.retry);
+    if (test) return { ret: { ...ret, comment: retryTestComment(ret.comment, cfg) }, timing };
+    let attempt = 1;
+    while (ret.result !== cfg.until && cfg.attempts > attempt) {
+      const interval = retryInterval(cfg);
+      await (this.opts.sleep ?? defaultSleep)(interval * 1000);
+      const again = startStopwatch();
+      const next = await this.runFunction(low, false, 'passed');
+      timing.duration += stopStopwatch(again).duration + interval * 1000;
+      ret = { ...next, comment: parallelRetryComment(attempt, ret.comment, next) };
+      attempt++;
+    }
+    return { ret, timing };
   }
 
   /** Run a prereq'd chunk in test mode (after its own requisites) to learn whether it would change. */
@@ -158,20 +287,18 @@ class EngineRun {
       if (kind === 'prerequired' || kind === 'prereq') continue;
       for (const req of reqChunks) {
         const rtag = chunkTag(req);
-        if (!this.running.has(rtag) && !this.active.has(rtag) && chunkTag(req) !== chunkTag(requirer)) {
+        if (!this.started(rtag) && !this.active.has(rtag) && chunkTag(req) !== chunkTag(requirer)) {
           await this.callChunk(req);
         }
       }
     }
-    const status = requisiteStatus(
-      new Map([...byKind].filter(([k]) => k !== 'prerequired' && k !== 'prereq')),
-      this.running as Map<string, RanResult>,
-      this.pre,
-    );
+    const own = new Map([...byKind].filter(([k]) => k !== 'prerequired' && k !== 'prereq'));
+    await this.settleRequisites(own);
+    const status = requisiteStatus(own, this.running as Map<string, RanResult>, this.pre);
     let ret: StateResult;
     if (status === 'fail') ret = this.notRun(target, false, 'One or more requisite failed', false, true);
     else {
-      ret = await this.call(target, target, true, true);
+      ret = await this.call(target, target, { forceTest: true, prereqRun: true });
       if (!Object.keys(ret.changes).length && status === 'change') {
         ret.changes = { watch: 'watch' };
         ret.result = null;
@@ -181,35 +308,38 @@ class EngineRun {
   }
 
   /** Call one state function (or mod_watch) with timing, checks, retries and error capture. */
-  private async call(low: LowChunk, orig: LowChunk = low, forceTest = false, prereqRun = false): Promise<StateResult> {
-    const test = forceTest || this.opts.test;
+  private async call(low: LowChunk, orig: LowChunk = low, opts: CallOptions = {}): Promise<StateResult> {
+    const test = Boolean(opts.forceTest) || this.opts.test;
     const sw = startStopwatch();
-    let ret: StateReturn & { skip_watch?: boolean };
-    const mod = this.opts.modules.get(low.state);
-    const fn = low.fun === 'mod_watch' ? mod?.modWatch : mod?.functions[low.fun];
-    if (!mod || !fn) {
-      const full = `${low.state}.${low.fun}`;
-      ret = {
-        result: false,
-        name: low.name,
-        changes: {},
-        comment: `State '${full}' was not found in SLS '${low.__sls__}'\nReason: '${full}' is not available.\n`,
-      };
-    } else {
-      ret = await this.invoke(low, mod, test);
-    }
+    const ret = await this.runFunction(low, test, opts.conditions ?? 'evaluate');
     const retryCfg = low.retry === undefined ? undefined : retryConfig(low.retry);
     const timing = stopStopwatch(sw);
     const result: StateResult = {
       ...ret,
       __sls__: orig.__sls__,
-      __run_num__: prereqRun ? -1 : this.runNum++,
+      __run_num__: opts.prereqRun ? -1 : this.runNum++,
       start_time: timing.start_time,
       duration: timing.duration,
       __id__: orig.__id__,
     };
-    if (retryCfg && !prereqRun) return this.retry(low, orig, result, retryCfg, test);
+    if (retryCfg && !opts.prereqRun) return this.retry(low, orig, result, retryCfg, test);
     return result;
+  }
+
+  /** The state function's return, or Salt's comment when the module or function does not exist. */
+  private async runFunction(low: LowChunk, test: boolean, conditions: Conditions): Promise<EngineReturn> {
+    const mod = this.opts.modules.get(low.state);
+    const fn = low.fun === 'mod_watch' ? mod?.modWatch : mod?.functions[low.fun];
+    if (!mod || !fn) {
+      const full = `${low.state}.${low.fun}`;
+      return {
+        result: false,
+        name: low.name,
+        changes: {},
+        comment: `State '${full}' was not found in SLS '${low.__sls__}'\nReason: '${full}' is not available.\n`,
+      };
+    }
+    return this.invoke(low, mod, test, conditions);
   }
 
   private async retry(
@@ -220,39 +350,40 @@ class EngineRun {
     test: boolean,
   ): Promise<StateResult> {
     if (test) {
-      first.comment = `${first.comment}  The state would be retried every ${cfg.interval} seconds (with a splay of up to ${cfg.splay} seconds) a maximum of ${cfg.attempts} times or until a result of ${pyBool(cfg.until)} is returned`;
+      first.comment = retryTestComment(first.comment, cfg);
       return first;
     }
     let ret = first;
     let attempt = 1;
     while (ret.result !== cfg.until && cfg.attempts > attempt) {
-      const interval = cfg.interval + (cfg.splay ? Math.floor(Math.random() * (cfg.splay + 1)) : 0);
+      const interval = retryInterval(cfg);
       await (this.opts.sleep ?? defaultSleep)(interval * 1000);
       const prev = ret;
-      this.runNum--;
       const sw = startStopwatch();
       const mod = this.opts.modules.get(low.state)!;
-      const again = await this.invoke(low, mod, false);
+      const again = await this.invoke(low, mod, false, 'evaluate');
       const timing = stopStopwatch(sw);
       ret = {
         ...again,
         __sls__: orig.__sls__,
-        __run_num__: this.runNum++,
+        __run_num__: first.__run_num__,
         start_time: first.start_time,
         duration: prev.duration + timing.duration + interval * 1000,
         __id__: orig.__id__,
       };
-      ret.comment = `Attempt ${attempt}: Returned a result of "${pyBool(prev.result)}", with the following comment: "${prev.comment}"\n${again.comment ?? ''}`;
+      ret.comment = serialRetryComment(attempt, prev, again.comment ?? '');
       attempt++;
     }
     return ret;
   }
 
-  private async invoke(low: LowChunk, mod: StateModule, test: boolean): Promise<StateReturn & { skip_watch?: boolean }> {
+  private async invoke(low: LowChunk, mod: StateModule, test: boolean, conditions: Conditions): Promise<EngineReturn> {
     try {
-      if (hasConditions(low)) {
-        const verdict = await evaluateConditions(low, this.opts.retcode ?? shellRetcode);
-        if (verdict.skip) {
+      if (conditions !== 'passed') {
+        const verdict = conditions === 'evaluate'
+          ? (hasConditions(low) ? await evaluateConditions(low, this.opts.retcode ?? shellRetcode) : undefined)
+          : conditions;
+        if (verdict?.skip) {
           return { name: low.name, changes: {}, result: true, comment: verdict.comment, skip_watch: verdict.skipWatch };
         }
       }
@@ -318,7 +449,7 @@ class EngineRun {
           );
           if (!matched.length) {
             const ltag = `Listen_Error_|-listen_${String(id)}_|-listen_${state}_|-Listen_Error`;
-            this.running.set(ltag, {
+            this.store(ltag, {
               ...this.notRun(chunk, false, `Referenced state ${state}: ${String(id)} does not exist`, true),
               name: `listen_${state}:${String(id)}`,
             });
@@ -333,36 +464,17 @@ class EngineRun {
     }
     for (const low of watchers) {
       for (const k of ['require', 'watch', 'listen', 'listen_in', 'onchanges', 'onfail', 'prereq']) delete low[k];
-      this.record(low, await this.call(low));
+      // Salt runs the listeners as a run of their own: parallel ones in branches, all settled at its end.
+      if (isParallel(low)) await this.launch(low, 'met');
+      else this.record(low, await this.call(low));
     }
+    await this.branches.settleAll();
   }
 }
 
-interface RetryConfig {
-  until: boolean;
-  attempts: number;
-  splay: number;
-  interval: number;
-}
-
-function retryConfig(v: unknown): RetryConfig {
-  const defaults: RetryConfig = { until: true, attempts: 2, splay: 0, interval: 30 };
-  if (v === true) return defaults;
-  if (v === false) return { ...defaults, attempts: 0 };
-  if (v && typeof v === 'object') {
-    const d = v as Dict;
-    return {
-      until: typeof d.until === 'boolean' ? d.until : defaults.until,
-      attempts: Number.isInteger(d.attempts) ? (d.attempts as number) : defaults.attempts,
-      splay: Number.isInteger(d.splay) ? (d.splay as number) : defaults.splay,
-      interval: Number.isInteger(d.interval) ? (d.interval as number) : defaults.interval,
-    };
-  }
-  return defaults;
-}
-
-function pyBool(v: boolean | null): string {
-  return v === null ? 'None' : v ? 'True' : 'False';
+/** The chunk that calls a state's mod_watch (`sfun` names the state function). */
+function watchLow(low: LowChunk): LowChunk {
+  return { ...low, sfun: low.fun, fun: 'mod_watch' } as LowChunk;
 }
 
 function defaultSleep(ms: number): Promise<void> {

@@ -12,6 +12,7 @@ export async function runStateFunction(
   args: Dict,
   ctx: StateContext,
 ): Promise<StateReturn> {
+  if (fn.run) return fn.run(name, args, ctx);
   const outcome = await fn.check(name, args, ctx);
   switch (outcome.kind) {
     case 'in-state':

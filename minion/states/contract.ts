@@ -6,7 +6,7 @@
  * not testing. Test mode is the same code path with `apply` skipped, so what `test=True`
  * predicts is what a real run does.
  */
-import type { Dict, FileSource, StateReturn } from '../../common/types';
+import type { Dict, FileSource, LowChunk, StateReturn } from '../../common/types';
 
 /** What a state function may use besides its arguments. */
 export interface StateContext {
@@ -28,6 +28,8 @@ export interface StateContext {
    * pillar/grains/opts and `context`/`defaults` merged in. `source` names the file in errors.
    */
   renderTemplate(text: string, engine: string, source: string, context?: Dict): string;
+  /** The whole low chunk, for functions that read global keywords (orchestration's `failhard` for batches). */
+  readonly chunk?: Readonly<LowChunk>;
 }
 
 /** The outcome of `check` when the host is already as wanted. */
@@ -79,6 +81,12 @@ export interface StateFunction<P = unknown> {
   check(name: string, args: Dict, ctx: StateContext): Promise<CheckOutcome<P>> | CheckOutcome<P>;
   /** Make the change `check` found. Never called in test mode. */
   apply(name: string, args: Dict, ctx: StateContext, plan: P): Promise<Applied> | Applied;
+  /**
+   * For states whose check cannot be separated from their action (orchestration steps: in test
+   * mode they run the step on the minions with test=True): when present, the engine calls this
+   * instead of check and apply, in both modes, and takes its return as the state's result.
+   */
+  run?(name: string, args: Dict, ctx: StateContext): Promise<StateReturn> | StateReturn;
 }
 
 /**

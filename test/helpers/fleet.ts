@@ -69,7 +69,11 @@ export class Fleet {
   readonly minions = new Map<string, Daemon>();
   private port = 0;
 
-  constructor(private readonly masterExtra = '') {
+  /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
+  constructor(
+    private readonly masterExtra = '',
+    private readonly roots?: { file: string[]; pillar: string[] },
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-fleet-'));
     this.masterDir = path.join(this.dir, 'master');
     this.states = path.join(this.dir, 'states');
@@ -115,8 +119,8 @@ export class Fleet {
     fs.writeFileSync(
       path.join(this.masterDir, 'master'),
       [
-        `file_roots: {base: ['${this.states}']}`,
-        `pillar_roots: {base: ['${this.pillars}']}`,
+        `file_roots: {base: ${JSON.stringify(this.roots?.file ?? [this.states])}}`,
+        `pillar_roots: {base: ${JSON.stringify(this.roots?.pillar ?? [this.pillars])}}`,
         `cachedir: '${path.join(this.masterDir, 'cache')}'`,
         `pki_dir: '${path.join(this.masterDir, 'pki')}'`,
         'timeout: 3',
@@ -201,6 +205,16 @@ export class Fleet {
     const cache = new JobCache(path.join(this.masterDir, 'cache', 'jobs.sqlite'), { readonly: true });
     try {
       return cache.getJob(jid);
+    } finally {
+      cache.close();
+    }
+  }
+
+  /** The jobs of the job cache, newest first (`parentJid`: the steps of an orchestration). */
+  jobs(opts: { parentJid?: string } = {}): JobDetail[] {
+    const cache = new JobCache(path.join(this.masterDir, 'cache', 'jobs.sqlite'), { readonly: true });
+    try {
+      return cache.listJobs({ limit: 1000, ...opts }).map((j) => cache.getJob(j.jid)!);
     } finally {
       cache.close();
     }

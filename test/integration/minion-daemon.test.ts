@@ -158,7 +158,7 @@ describe('brine minion (daemon, real nats-server, fake master)', function () {
 
       master.keys.accept('first-start');
       const start = await startEventOf('first-start');
-      const event = start.payload as MinionEvent;
+      const event = start.payload as Extract<MinionEvent, { type: 'start' | 'grains' }>;
       assert.equal(start.header.sealed, true);
       assert.equal(start.subject, 'brine.evt.minion.first-start.start');
       assert.equal(event.version, BRINE_VERSION);
