@@ -2,9 +2,14 @@
 # The example tree on a fleet of three controllers on this one machine: a master (which starts
 # its own nats-server on a free loopback port) and minions ctrl-1.lab, ctrl-2.lab, ctrl-3.lab,
 # each with its own root_dir, pki and cache under .cache/local-fleet. Keys are auto-accepted
-# here (a demo); then `brine state apply 'ctrl-*' --test` shows what the highstate would do on
-# each controller, changing nothing. Everything started is stopped on exit.
-#   examples/local-fleet.sh [extra arguments for brine state apply]
+# here (a demo). Then:
+#   brine orch run prereqos --test   what the seeds/004 orchestration would do on each controller
+#                                     (RabbitMQ, Galera, Corosync/Pacemaker/HAProxy, Apache, ...),
+#                                     step by step, changing nothing;
+#   brine orch run demo              a file-and-command orchestration of the same shape, for real
+#                                     (it writes only under each minion's demo_dir).
+# Everything started is stopped on exit.
+#   examples/local-fleet.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -21,7 +26,7 @@ trap cleanup EXIT
 rm -rf "$work"
 mkdir -p "$work/master"
 cat > "$work/master/master" <<CONF
-file_roots: {base: ['$root/states']}
+file_roots: {base: ['$root/states', '$root']}
 pillar_roots: {base: ['$root/pillars']}
 cachedir: '$work/master/cache'
 pki_dir: '$work/master/pki'
@@ -45,7 +50,7 @@ id: ctrl-$n.lab
 master: '$url'
 root_dir: '$dir/root'
 acceptance_wait_time: 0.2
-grains: {host: ctrl-$n}
+grains: {host: ctrl-$n, demo_dir: '$dir/root/demo'}
 CONF
   "$brine" minion -c "$dir" -l warning &
   pids+=($!)
@@ -58,5 +63,8 @@ for _ in $(seq 1 150); do
 done
 echo "==> brine run 'ctrl-*' test.ping"
 "$brine" run 'ctrl-*' test.ping -c "$work/master"
-echo "==> brine state apply 'ctrl-*' --test (the highstate of the example tree, per-minion pillar, nothing changed)"
-"$brine" state apply 'ctrl-*' --test --state-output terse -c "$work/master" "$@"
+echo "==> brine orch run prereqos --test --pillar '{\"firstnode\": \"ctrl-1\"}' (what each step would do; nothing is changed)"
+"$brine" orch run prereqos --test --pillar '{"firstnode": "ctrl-1"}' -c "$work/master"
+echo "==> brine orch run demo --pillar '{\"firstnode\": \"ctrl-1\"}' (file and cmd states, for real, under each minion's demo_dir)"
+"$brine" orch run demo ${BRINE_DEMO_FLAGS:-} --pillar '{"firstnode": "ctrl-1"}' -c "$work/master"
+for n in 1 2 3; do echo "ctrl-$n: $(cat "$work/ctrl-$n/root/demo/cluster")"; done

@@ -173,12 +173,17 @@ export class OrchestrationRunner {
     await this.finish(record, results, failed ? 1 : 0);
   }
 
+  private readonly lastStepJid = new Map<string, string>();
+
   private stepProgress(jid: string, tag: string, stepJid: string | undefined, minions: Record<string, MinionProgress>, started: Map<string, number>, last: Map<string, number>): void {
+    const lastJid = this.lastStepJid;
     if (!started.has(tag)) started.set(tag, Date.now());
     const now = Date.now();
     const settled = Object.values(minions).some((m) => m.state !== 'running' && m.state !== 'waiting');
-    if (!settled && stepJid !== undefined && now - (last.get(tag) ?? 0) < PROGRESS_EVERY_MS) return;
+    const newJob = stepJid !== undefined && lastJid.get(tag) !== stepJid;
+    if (!settled && !newJob && now - (last.get(tag) ?? 0) < PROGRESS_EVERY_MS) return;
     last.set(tag, now);
+    if (stepJid !== undefined) lastJid.set(tag, stepJid);
     void this.deps.events.orch({ type: 'orch-step', jid, tag, status: 'running', ...(stepJid ? { stepJid } : {}), minions, startedAt: started.get(tag), at: now });
   }
 

@@ -1,0 +1,7 @@
+# The other nodes "join" the first one (orch/demo.sls).
+{% set dir = grains.get('demo_dir', '/tmp/brine-demo') %}
+
+demo join:
+  cmd.run:
+    - name: sleep 1; echo "{{ grains['id'] }} joined {{ pillar.get('firstnode', 'ctrl-1') }}" > {{ dir }}/cluster
+    - creates: {{ dir }}/cluster

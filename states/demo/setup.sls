@@ -1,0 +1,7 @@
+# The first node "bootstraps the cluster" (orch/demo.sls).
+{% set dir = grains.get('demo_dir', '/tmp/brine-demo') %}
+
+demo bootstrap:
+  cmd.run:
+    - name: sleep 1; echo "cluster bootstrapped by {{ grains['id'] }}" > {{ dir }}/cluster
+    - creates: {{ dir }}/cluster
