@@ -76,6 +76,22 @@ export function compileStateChunks(
   return { ok: true, value: compileLowChunks(high.value) };
 }
 
+/** The context a state of `low` runs with, from the compile inputs of its run. */
+export function stateContextFor(low: LowChunk, test: boolean, inputs: CompileInputs, renderTemplate: StateContext['renderTemplate']): StateContext {
+  return {
+    test,
+    saltenv: low.__env__ ?? 'base',
+    sls: low.__sls__,
+    id: low.__id__,
+    pillar: inputs.pillar,
+    grains: inputs.grains,
+    opts: inputs.opts,
+    files: inputs.files,
+    chunk: low,
+    renderTemplate,
+  };
+}
+
 /** A minion: everything needed to render and apply states on this host. */
 export class MinionRuntime {
   readonly files: FileSource;
@@ -223,22 +239,12 @@ export class MinionRuntime {
   }
 
   private stateContext(low: LowChunk, test: boolean, inputs: CompileInputs, provider: FileSlsProvider): StateContext {
-    const saltenv = low.__env__ ?? 'base';
-    return {
-      test,
-      saltenv,
-      sls: low.__sls__,
-      id: low.__id__,
-      pillar: inputs.pillar,
-      grains: inputs.grains,
-      opts: inputs.opts,
-      files: inputs.files,
-      renderTemplate: (text, engine, source, context) => {
-        if (engine !== 'jinja') throw new Error(`Unsupported template engine '${engine}' (only jinja is available)`);
-        return provider.renderer(saltenv).render(text, source, context);
-      },
-    };
+    return stateContextFor(low, test, inputs, (text, engine, source, context) => {
+      if (engine !== 'jinja') throw new Error(`Unsupported template engine '${engine}' (only jinja is available)`);
+      return provider.renderer(low.__env__ ?? 'base').render(text, source, context);
+    });
   }
+
 }
 
 function splitFun(fun: string): [string | undefined, string | undefined] {

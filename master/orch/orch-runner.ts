@@ -11,6 +11,7 @@ import type { Logger } from '../../common/log';
 import { ORCH_RETURN_ID, type MinionProgress, type OrchStepStatus } from '../../common/protocol/orch';
 import { chunkTag } from '../../common/sls/lowstate';
 import type { Dict, LowChunk, StateResult, StateRunResult } from '../../common/types';
+import { stateContextFor } from '../../minion/runtime';
 import { runChunks } from '../../minion/state/engine';
 import type { StateContext, StateModule } from '../../minion/states/contract';
 import { builtinStateModules } from '../../minion/states/index';
@@ -146,20 +147,10 @@ export class OrchestrationRunner {
     const results = await runChunks(chunks, {
       test: record.test,
       modules: resumed ? skipFinished(modules, record.results) : modules,
-      contextFor: (low: LowChunk, test: boolean): StateContext => ({
-        test,
-        saltenv: low.__env__ ?? 'base',
-        sls: low.__sls__,
-        id: low.__id__,
-        pillar: inputs.pillar,
-        grains: inputs.grains,
-        opts: inputs.opts,
-        files: inputs.files,
-        chunk: low,
-        renderTemplate: () => {
+      contextFor: (low: LowChunk, test: boolean): StateContext =>
+        stateContextFor(low, test, inputs, () => {
           throw new Error('templates are not rendered in orchestration steps');
-        },
-      }),
+        }),
       onResult: (tag: string, result: StateResult) => {
         if (this.stopped) return;
         record.results[tag] = result;

@@ -6,10 +6,10 @@
   file.managed:
     - makedirs: True
     - contents: |
-        {{ grains['id'] }} ({{ grains.get('host', grains['id']) }}) is managed by brine
+        {{ grains.get('id', 'this minion') }} ({{ grains.get('host', 'no host grain') }}) is managed by brine
         first node of the cluster: {{ pillar.get('firstnode', 'ctrl-1') }}
 
 demo packages:
   cmd.run:
-    - name: sleep 1; echo "pretend to install packages on {{ grains['id'] }}" > {{ dir }}/packages
+    - name: sleep 1; echo "pretend to install packages on {{ grains.get('id', 'this minion') }}" > {{ dir }}/packages
     - creates: {{ dir }}/packages

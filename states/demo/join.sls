@@ -3,5 +3,5 @@
 
 demo join:
   cmd.run:
-    - name: sleep 1; echo "{{ grains['id'] }} joined {{ pillar.get('firstnode', 'ctrl-1') }}" > {{ dir }}/cluster
+    - name: sleep 1; echo "{{ grains.get('id', 'this minion') }} joined {{ pillar.get('firstnode', 'ctrl-1') }}" > {{ dir }}/cluster
     - creates: {{ dir }}/cluster

@@ -3,5 +3,5 @@
 
 demo bootstrap:
   cmd.run:
-    - name: sleep 1; echo "cluster bootstrapped by {{ grains['id'] }}" > {{ dir }}/cluster
+    - name: sleep 1; echo "cluster bootstrapped by {{ grains.get('id', 'this minion') }}" > {{ dir }}/cluster
     - creates: {{ dir }}/cluster

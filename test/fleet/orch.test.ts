@@ -68,6 +68,15 @@ describe('orchestration: master and three minions', function () {
         ].join('\n'),
       )
       .state(
+        'orch/events.sls',
+        [
+          'wait for ready:', '  salt.wait_for_event:', "    - name: 'brine/demo/*'", '    - id_list: [ctrl-1.lab, ctrl-2.lab, ctrl-3.lab]', '    - timeout: 30', '    - parallel: True',
+          'announce:', '  salt.function:', '    - name: event.send', "    - tgt: 'ctrl-*'", "    - arg: ['brine/demo/ready']",
+          'late listener:', '  salt.wait_for_event:', "    - name: 'brine/never/*'", '    - id_list: [ctrl-1.lab]', '    - timeout: 1',
+          '',
+        ].join('\n'),
+      )
+      .state(
         'orch/killed.sls',
         [
           'long:', '  salt.state:', "    - tgt: 'ctrl-*'", '    - sls: sleepy', '    - timeout: 2',
@@ -141,6 +150,19 @@ describe('orchestration: master and three minions', function () {
     const [ls, le, rs, re] = [t('left.start'), t('left.end'), t('right.start'), t('right.end')];
     assert.ok(ls < re && rs < le, `the branches did not overlap: left ${ls}-${le}, right ${rs}-${re}`);
     assert.equal(step(orchJson(r.stdout), 'after', 'function', 'test.ping').result, true);
+  });
+
+  it('waits for events the minions send (salt.wait_for_event), and times out naming who is missing', () => {
+    const r = fleet.cli('orch', 'run', 'events', '--out', 'json');
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    const out = orchJson(r.stdout);
+    const waited = out.data.master_master['salt_|-wait for ready_|-brine/demo/*_|-wait_for_event'] as StepReturn & { changes: { minions_seen?: string[] } };
+    assert.equal(waited.result, true, waited.comment);
+    assert.match(waited.comment, /^All events seen in [0-9.]+ seconds\.$/);
+    assert.deepEqual([...(waited.changes.minions_seen ?? [])].sort(), [...CONTROLLERS]);
+    const late = out.data.master_master['salt_|-late listener_|-brine/never/*_|-wait_for_event'];
+    assert.equal(late.result, false);
+    assert.match(late.comment, /^Timeout value reached\. Still waiting for: ctrl-1\.lab$/);
   });
 
   it('retries a step until it succeeds', () => {

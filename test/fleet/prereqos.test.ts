@@ -57,4 +57,19 @@ describe('orchestration: prereqos --test on ctrl-1.lab..ctrl-3.lab', function ()
     });
     for (const job of fleet.jobs({ parentJid: orch.jid })) assert.equal(job.kwargs.test, true, `${job.args[0]} ran with test=True`);
   });
+
+  it('orch/keepalived.sls: the node holding the address first, then the others (test mode)', () => {
+    const r = fleet.cli('orch', 'run', 'keepalived', '--test', '--pillar', '{"firstnode": "ctrl-2"}', '--out', 'json');
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    const orch = fleet.jobs().find((j) => j.fun === 'state.orchestrate' && j.args[0] === 'keepalived')!;
+    const steps = fleet.jobs({ parentJid: orch.jid }).sort((a, b) => a.startedAt - b.startedAt);
+    assert.deepEqual(steps.map((j) => [j.args[0], j.expected]), [
+      ['keepalived', ['ctrl-2.lab']],
+      ['keepalived', ['ctrl-1.lab', 'ctrl-3.lab']],
+    ]);
+    const out = JSON.parse(r.stdout) as { data: { master_master: Record<string, { changes: { ret?: Record<string, Record<string, { name: string; changes: { diff?: string } }>> } }> } };
+    const first = out.data.master_master['salt_|-keepalived master_|-keepalived master_|-state'].changes.ret!['ctrl-2.lab'];
+    const conf = Object.values(first).find((x) => x.name === '/etc/keepalived/keepalived.conf');
+    assert.ok(conf, 'keepalived.conf is managed');
+  });
 });

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StateResult, StateRunResult } from '../../common/types';
 import { TempTree } from '../helpers/tree';
+import { byId } from '../helpers/results';
 
 const BRINE = path.resolve(__dirname, '..', '..', '..', 'bin', 'brine');
 
@@ -38,11 +39,6 @@ async function apply(sls: string, test = false): Promise<StateRunResult> {
   return out.results;
 }
 
-function byId(res: StateRunResult, id: string): StateResult {
-  const hit = Object.values(res).find((r) => r.__id__ === id);
-  assert.ok(hit, `no result for ${id}: ${Object.keys(res).join(', ')}`);
-  return hit;
-}
 
 describe('engine: parallel (SLS and CLI)', function () {
   this.timeout(60000);

@@ -57,6 +57,13 @@ const EXPECTED_STATES: Record<string, Array<[string, string[]]>> = {
     ['/home/osbuild/tmp', ['file.directory']],
   ],
   'openstack.rc': [['/root/.openrc', ['file.managed']]],
+  'demo.deploy': [
+    ['/tmp/brine-demo/motd', ['file.managed']],
+    ['demo packages', ['cmd.run']],
+  ],
+  'demo.setup': [['demo bootstrap', ['cmd.run']]],
+  'demo.join': [['demo join', ['cmd.run']]],
+  'demo.check': [['demo check', ['cmd.run']]],
   keepalived: [
     ['keepalived nonlocal bind', ['sysctl.present']],
     ['keepalived', ['pkg.installed', 'service.running']],

@@ -15,6 +15,7 @@ import { runChunks, type EngineOptions } from '../../minion/state/engine';
 import { isParallel } from '../../minion/state/parallel';
 import { stateFunction, type StateContext, type StateModule } from '../../minion/states/contract';
 import { testModule } from '../../minion/states/test';
+import { byId, runOrder } from '../helpers/results';
 
 const run = promisify(execFile);
 
@@ -115,17 +116,7 @@ async function apply(chunks: LowChunk[], extra: Partial<EngineOptions> = {}): Pr
   return runChunks(chunks, { test: false, modules, contextFor, sleep: async () => undefined, ...extra });
 }
 
-function byId(res: StateRunResult, id: string): StateResult {
-  const hit = Object.values(res).find((r) => r.__id__ === id);
-  assert.ok(hit, `no result for ${id}: ${Object.keys(res).join(', ')}`);
-  return hit;
-}
 
-function runOrder(res: StateRunResult): string[] {
-  return Object.values(res)
-    .sort((a, b) => a.__run_num__ - b.__run_num__)
-    .map((r) => r.__id__);
-}
 
 describe('engine: parallel', () => {
   beforeEach(() => {

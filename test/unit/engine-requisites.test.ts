@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StateResult, StateRunResult } from '../../common/types';
 import { TempTree } from '../helpers/tree';
+import { byId, runOrder } from '../helpers/results';
 
 let tree: TempTree;
 
@@ -18,17 +19,7 @@ async function apply(sls: string, opts: { test?: boolean; extra?: string } = {})
   return out.results;
 }
 
-function byId(res: StateRunResult, id: string): StateResult {
-  const hit = Object.values(res).find((r) => r.__id__ === id);
-  assert.ok(hit, `no result for ${id}: ${Object.keys(res).join(', ')}`);
-  return hit;
-}
 
-function runOrder(res: StateRunResult): string[] {
-  return Object.values(res)
-    .sort((a, b) => a.__run_num__ - b.__run_num__)
-    .map((r) => r.__id__);
-}
 
 describe('engine: requisites', () => {
   beforeEach(() => {
