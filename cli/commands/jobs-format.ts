@@ -10,15 +10,13 @@
  * did not answer.
  */
 import { pyRepr } from '../../common/python/repr';
-import { jidToTime } from '../../master/jobcache/jid';
+import { jidToTime } from '../../common/jid';
+import { jobReturnsData, NO_RESPONSE_TEXT, STILL_RUNNING_TEXT } from '../../master/jobcache/returns-data';
+
+export { jobReturnsData, NO_RESPONSE_TEXT, STILL_RUNNING_TEXT };
 import type { JobDetail, JobListEntry, MinionReturn, ReturnCounts, ReturnState } from '../../master/jobcache/types';
 import { getColors, stripEscSequence, type Colors } from '../output/colors';
 import { render, type OutputOptions } from '../output/index';
-
-/** What `jobs show` prints for a minion that never answered (Salt's text). */
-export const NO_RESPONSE_TEXT = 'Minion did not return. [No response]';
-/** What `jobs show` prints for a minion still working on the job. */
-export const STILL_RUNNING_TEXT = 'Minion did not return yet. [Still running]';
 
 /** Outputters whose text must stay machine-readable: `jobs show` prints only the returns. */
 const DATA_ONLY_OUTPUTTERS = new Set(['json', 'yaml', 'raw', 'quiet']);
@@ -172,16 +170,6 @@ export function jobListData(jobs: readonly JobListEntry[]): Record<string, unkno
   return data;
 }
 
-/** The returns of a job keyed by minion id, as the outputters take them (non-answering minions get Salt's text). */
-export function jobReturnsData(job: JobDetail): Record<string, unknown> {
-  const data: Record<string, unknown> = {};
-  for (const ret of job.returns) {
-    if (ret.state === 'no-response') data[ret.minion] = NO_RESPONSE_TEXT;
-    else if (ret.state === 'running') data[ret.minion] = STILL_RUNNING_TEXT;
-    else data[ret.minion] = ret.data === undefined ? null : ret.data;
-  }
-  return data;
-}
 
 function jobHeader(job: JobDetail, colors: Colors): string {
   const fields: Array<[string, string]> = [

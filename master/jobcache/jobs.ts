@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { BrineError, ValidationError } from '../../common/errors';
 import { compileFnmatch } from '../../common/match/fnmatch';
 import { validateMinionId } from '../../common/paths';
-import { isJid, newJid } from './jid';
+import { isJid, newJid } from '../../common/jid';
 import { COUNT_COLUMNS, EXPECTED_RETURNS, countsFromRow, jobFromRow, returnFromRow, type JobCountsRow, type JobRow, type ReturnTableRow } from './job-rows';
 import { toStorableJson } from './storable';
 import type { JobDetail, JobInput, JobListEntry, JobRecord, ListJobsOptions, ReturnErrorRecord } from './types';

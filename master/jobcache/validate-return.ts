@@ -4,7 +4,7 @@
  */
 import { BrineError } from '../../common/errors';
 import { validateMinionId } from '../../common/paths';
-import { isJid } from './jid';
+import { isJid } from '../../common/jid';
 import { toStorableJson } from './storable';
 import type { ReturnState } from './types';
 

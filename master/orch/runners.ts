@@ -4,7 +4,7 @@
  */
 import type { Dict } from '../../common/types';
 import type { JobCache } from '../jobcache/index';
-import { jobReturnsData } from '../../cli/commands/jobs-format';
+import { jobReturnsData } from '../jobcache/returns-data';
 import type { StepJobs } from './step-jobs';
 
 /** A runner function: its return, and whether it succeeded. */

@@ -4,10 +4,11 @@
  * `fail_minions`); the comment names who failed, or who changed and who did not.
  */
 import type { Dict, StateReturn } from '../../common/types';
+import { NO_RESPONSE_TEXT } from '../jobcache/returns-data';
 import type { StepJob } from './step-jobs';
 
 /** What a step records for a minion that never answered (the text Salt's CLI prints for it). */
-export const NO_RESPONSE = 'Minion did not return. [No response]';
+export const NO_RESPONSE = NO_RESPONSE_TEXT;
 
 /** Whether a state run's return is a success (Salt's check_state_result, recursive). */
 export function stateRunSucceeded(ret: unknown): boolean {

@@ -3,7 +3,7 @@
  * runs gets Salt's "is running as PID" answer, unless it asks to wait (`queue=True`) or to
  * run anyway (`concurrent=True`).
  */
-import { jidToTime } from '../../master/jobcache/jid';
+import { jidToTime } from '../../common/jid';
 import type { JobPayload } from '../../common/protocol';
 
 interface RunningStateJob {

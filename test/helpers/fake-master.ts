@@ -37,7 +37,7 @@ import { createEnvelope, openEnvelope, peekEnvelope, type EnvelopeHeader } from 
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
 import { generateIdentity, parsePublicDocument, publicDocument, type NodeIdentity, type PrivateKeys, type PublicKeys } from '../../common/wire/keys';
 import { ReplayGuard } from '../../common/wire/replay';
-import { newJid } from '../../master/jobcache/jid';
+import { newJid } from '../../common/jid';
 import { MinionKeyStore } from '../../master/pki/store';
 
 /** A message a minion stored, opened and checked. */

@@ -14,7 +14,7 @@ import type { MinionEvent, MinionJobMessage } from '../../common/protocol';
 import { BRINE_VERSION } from '../../common/version';
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
 import { generateIdentity, loadOrCreateIdentity, publicDocument } from '../../common/wire/keys';
-import { jidToTime } from '../../master/jobcache/jid';
+import { jidToTime } from '../../common/jid';
 import { FakeMaster, type ReceivedMessage } from '../helpers/fake-master';
 import { startTestNats, type TestNats } from '../helpers/nats-server';
 
