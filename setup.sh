@@ -18,6 +18,5 @@ npm install --no-save --no-fund --no-audit --loglevel=error
 echo "==> building"
 npm run --silent build
 
-echo "==> main job: a master (its own nats-server) and minions ctrl-1.lab..ctrl-3.lab on this machine; the example tree's highstate in test mode on all three"
-# The orchestration (brine orch run prereqos) becomes the main job with the orchestration issue.
+echo "==> main job: a master (its own nats-server) and minions ctrl-1.lab..ctrl-3.lab on this machine; brine orch run prereqos --test, then the demo orchestration for real"
 ./examples/local-fleet.sh
