@@ -67,6 +67,7 @@ describe('orchestration: master and three minions', function () {
           '',
         ].join('\n'),
       )
+      .state('orch/broken.sls', "a step:\n  salt.state:\n    - tgt: '{{ pillar['no_such_key'] }}'\n    - sls: ok\n")
       .state(
         'orch/events.sls',
         [
@@ -113,6 +114,17 @@ describe('orchestration: master and three minions', function () {
     assert.deepEqual([first.__run_num__, second.__run_num__, independent.__run_num__], [0, 1, 2]);
     // the skipped step ran nowhere
     for (const id of CONTROLLERS) assert.equal(fs.existsSync(path.join(fleet.rootOf(id), 'work', 'ok.log')), false);
+  });
+
+  it('says clearly when the orchestration does not exist or does not render, naming the file and line', () => {
+    const missing = fleet.cli('orch', 'run', 'nosuch', '--out', 'json');
+    assert.equal(missing.status, 1);
+    assert.deepEqual(orchJson(missing.stdout).data.master_master, ["No matching sls found for 'orch.nosuch' or 'nosuch' in env 'base'"] as unknown as Record<string, StepReturn>);
+    const broken = fleet.cli('orch', 'run', 'broken');
+    assert.equal(broken.status, 1);
+    assert.match(broken.stdout, /orch\/broken\.sls/);
+    assert.match(broken.stdout, /line 3/);
+    assert.match(broken.stdout, /no_such_key/);
   });
 
   it('prints plain timestamped lines, one per event, when not on a terminal', () => {
