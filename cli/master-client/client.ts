@@ -12,6 +12,7 @@ import { orderedMessages } from '../../common/nats/ordered';
 import { EVENTS_STREAM } from '../../common/nats/streams';
 import type { JobEvent, MasterCommand, MasterCommandReply } from '../../common/protocol/messages';
 import { jobEventsFilter, MASTER_COMMAND_SUBJECT, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
+import { BUS_CLIENT_NAMES } from '../../common/protocol/handlers';
 import { decode } from '../../common/wire/codec';
 import { createEnvelope, openEnvelope, peekEnvelope, type EnvelopeHeader } from '../../common/wire/envelope';
 import { loadIdentity, type NodeIdentity } from '../../common/wire/keys';
@@ -59,7 +60,7 @@ export class MasterClient {
     const operator = loadOperatorIdentity(config);
     let nc: NatsConnection;
     try {
-      nc = await connectNats({ servers, name: 'brine-cli', waitOnFirstConnect: false, connectTimeoutMs: 3000 });
+      nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, waitOnFirstConnect: false, connectTimeoutMs: 3000 });
     } catch (e) {
       throw new BrineError(`Cannot reach the master's bus at ${servers.join(', ')}: ${(e as Error).message}`);
     }

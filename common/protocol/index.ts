@@ -2,3 +2,4 @@
 export * from './subjects';
 export * from './messages';
 export * from './orch';
+export * from './handlers';

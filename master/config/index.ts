@@ -19,6 +19,8 @@ export interface MasterNatsConfig {
   port: number;
   /** Path of the nats-server binary (default: Debian's, then PATH). */
   binary?: string;
+  /** Port of the embedded server's HTTP monitoring endpoint (on `host`); off by default. */
+  monitor_port?: number;
 }
 
 /** The options Brine reads from a master config; everything else is kept in `raw`. */
@@ -89,6 +91,7 @@ export function loadMasterConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
       host: nats.host === undefined ? '127.0.0.1' : String(nats.host),
       port,
       ...(nats.binary ? { binary: resolvePath(base, String(nats.binary), 'nats.binary', file) } : {}),
+      ...(nats.monitor_port !== undefined ? { monitor_port: Math.floor(positiveNumber(nats.monitor_port, 8222, 'nats.monitor_port', file)) } : {}),
     },
     raw: {},
   };

@@ -11,6 +11,7 @@ import { connectNats } from '../../common/nats/connect';
 import { consumeDurable, ensureDurableConsumer, type DurableRun } from '../../common/nats/durable-consume';
 import { ensureBrineStreams, EVENTS_STREAM, RETURNS_STREAM } from '../../common/nats/streams';
 import { AUTH_SUBJECT, MASTER_COMMAND_SUBJECT, MINION_EVENTS_FILTER } from '../../common/protocol/subjects';
+import { BUS_CLIENT_NAMES } from '../../common/protocol/handlers';
 import { BRINE_VERSION } from '../../common/version';
 import { ensurePrivateDir, writeFileAtomic } from '../../common/wire/files';
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
@@ -82,10 +83,10 @@ export class MasterDaemon {
       bus = await startMasterNats(
         config.nats.servers.length > 0
           ? { servers: config.nats.servers }
-          : { embedded: { dir: paths.natsDir, host: config.nats.host, port: config.nats.port, ...(config.nats.binary ? { binary: config.nats.binary } : {}), logger: log } },
+          : { embedded: { dir: paths.natsDir, host: config.nats.host, port: config.nats.port, ...(config.nats.binary ? { binary: config.nats.binary } : {}), ...(config.nats.monitor_port ? { monitorPort: config.nats.monitor_port } : {}), logger: log } },
       );
       log.info(`Bus: ${bus.mode} nats-server at ${bus.servers.join(', ')}`);
-      nc = await connectNats({ servers: bus.servers, name: 'brine-master', logger: log });
+      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, logger: log });
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc);
       await ensureBrineStreams(jsm);

@@ -29,6 +29,8 @@ export interface NatsServerConfigSettings {
   /** Where nats-server writes `<exe>_<pid>.ports` once it listens (how a free port is learnt). */
   portsFileDir: string;
   auth?: NatsServerAuth;
+  /** Port of nats-server's HTTP monitoring endpoint (connz, subsz, ...) on `host`; none when undefined. */
+  monitorPort?: number;
   /** nats-server's own debug logging. */
   debug?: boolean;
 }
@@ -82,6 +84,12 @@ export function renderNatsServerConfig(settings: NatsServerConfigSettings): stri
       checkText('password', settings.auth.password);
       conf.authorization = { user: settings.auth.user, password: settings.auth.password };
     }
+  }
+  if (settings.monitorPort !== undefined) {
+    if (!Number.isInteger(settings.monitorPort) || settings.monitorPort < 1 || settings.monitorPort > 65535) {
+      throw new NatsServerStartError(`nats-server monitoring port ${settings.monitorPort} is not between 1 and 65535`);
+    }
+    conf.http = `${host}:${settings.monitorPort}`;
   }
   if (settings.debug) conf.debug = true;
   return `${JSON.stringify(conf, null, 2)}\n`;

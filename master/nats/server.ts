@@ -45,6 +45,8 @@ export interface NatsServerOptions {
   maxMemoryStore?: number;
   /** Credentials clients must present. */
   auth?: NatsServerAuth;
+  /** Port of the HTTP monitoring endpoint (loopback or `host`); none by default. */
+  monitorPort?: number;
   /** Path of the binary (default: `nats-server` on PATH, else /usr/sbin/nats-server). */
   binary?: string;
   /** Bound on each wait for readiness (default 20 000 ms). */
@@ -211,6 +213,7 @@ export class NatsServer {
       pidFile: this.pidFile,
       portsFileDir: this.portsFileDir,
       auth: this.opts.auth,
+      monitorPort: this.opts.monitorPort,
       debug: this.opts.debug,
     });
     fs.writeFileSync(this.configFile, text, { mode: 0o600 });

@@ -11,7 +11,7 @@ import { ConfigError } from '../../common/errors';
 import type { Logger } from '../../common/log';
 import { subscribeChunked, type ChunkedSubscription } from '../../common/nats/chunked';
 import { connectNats, type NatsConnectOptions } from '../../common/nats/connect';
-import { jobSubject, minionEventSubject, RESERVED_IDS, type JobPayload, type MinionEvent } from '../../common/protocol';
+import { BUS_CLIENT_NAMES, jobSubject, minionEventSubject, RESERVED_IDS, type JobPayload, type MinionEvent } from '../../common/protocol';
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
 import { loadOrCreateIdentity, type NodeIdentity, type PublicKeys } from '../../common/wire/keys';
 import { ReplayGuard } from '../../common/wire/replay';
@@ -134,7 +134,7 @@ export class MinionDaemon {
     const connecting = connectNats({
       ...this.opts.nats,
       servers: this.config.master,
-      name: `brine-minion ${this.id}`,
+      name: `${BUS_CLIENT_NAMES.minionPrefix}${this.id}`,
       logger: this.log,
       onStatus: (s) => this.onStatus(s),
     });

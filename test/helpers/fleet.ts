@@ -68,6 +68,8 @@ export class Fleet {
   master?: Daemon;
   readonly minions = new Map<string, Daemon>();
   private port = 0;
+  /** Set before startMaster to open nats-server's HTTP monitoring on this port. */
+  monitorPort?: number;
 
   /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
   constructor(
@@ -125,7 +127,7 @@ export class Fleet {
         `pki_dir: '${path.join(this.masterDir, 'pki')}'`,
         'timeout: 3',
         'worker_threads: 2',
-        `nats: {host: 127.0.0.1, port: ${this.port}}`,
+        `nats: {host: 127.0.0.1, port: ${this.port}${this.monitorPort ? `, monitor_port: ${this.monitorPort}` : ''}}`,
         this.masterExtra,
       ].join('\n') + '\n',
     );
