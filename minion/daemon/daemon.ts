@@ -20,6 +20,7 @@ import { MinionRuntime } from '../runtime';
 import { waitForAcceptance } from './acceptance';
 import { executeJob, type JobProgress } from './job-executor';
 import { describeRefusal, openJob } from './job-intake';
+import { RunningJobs } from './running-jobs';
 import { JobReporter } from './job-reporter';
 import { MasterKeyPin } from './master-key';
 import { MasterSender } from './master-sender';
@@ -70,6 +71,7 @@ export class MinionDaemon {
   private sender: MasterSender | undefined;
   private replay: ReplayGuard | undefined;
   private grains: Record<string, unknown> = {};
+  private running: RunningJobs | undefined;
   private accepted = false;
   private disconnectedAt: number | undefined;
   private readonly jobs = new Map<string, RunningJob>();
@@ -118,6 +120,7 @@ export class MinionDaemon {
     if (created) log.info(`Generated the minion's keys in ${path.dirname(paths.privatePath)} (fingerprint ${fingerprint})`);
     else log.debug(`Loaded the minion's keys from ${path.dirname(paths.privatePath)} (fingerprint ${fingerprint})`);
     this.replay = ReplayGuard.open(path.join(config.cachedir, 'replay'));
+    this.running = new RunningJobs(config.cachedir);
     this.grains = new MinionRuntime(config, log).grains;
     try {
       const nc = await this.connect();
@@ -175,6 +178,7 @@ export class MinionDaemon {
     void this.listen(this.sub, identity, accepted.masterKeys);
     this.log.info(`Listening for jobs on ${this.sub.subject}`);
     this.sendStartEvent();
+    void this.reportLeftovers();
     this.scheduleGrainsRefresh();
   }
 
@@ -226,12 +230,34 @@ export class MinionDaemon {
 
   private async runJob({ job, reporter, startedAt }: RunningJob): Promise<void> {
     this.log.info(`Executing command ${job.fun} with jid ${job.jid}`);
+    this.running?.started({ jid: job.jid, fun: job.fun, startedAt });
     reporter.reportStarted(startedAt);
     const progress: JobProgress = { done: 0, total: 0 };
     reporter.startBeats(job.progressIntervalMs, progress);
     const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns, sendEvent: (tag, data) => this.sendCustomEvent(tag, data) }, progress);
     this.log.info(`Returning information for job ${job.jid} (${job.fun}, retcode ${result.retcode})`);
-    if (await reporter.reportReturn(result, startedAt, Date.now())) this.log.debug(`The return of job ${job.jid} is stored`);
+    if (await reporter.reportReturn(result, startedAt, Date.now())) {
+      this.log.debug(`The return of job ${job.jid} is stored`);
+      this.running?.finished(job.jid);
+    }
+  }
+
+  /** Jobs a previous run of this minion left unfinished (killed mid-job): returned as interrupted. */
+  private async reportLeftovers(): Promise<void> {
+    const running = this.running;
+    if (!running || !this.sender) return;
+    for (const rec of running.leftovers()) {
+      if (this.jobs.has(rec.jid)) continue;
+      this.log.warning(`Job ${rec.jid} (${rec.fun}) was running when the minion stopped without finishing it: returning it as interrupted`);
+      const reporter = new JobReporter(this.sender, this.id, rec.jid);
+      const stored = await reporter.reportReturn(
+        { data: `The minion ${this.id} stopped while running job ${rec.jid} (${rec.fun}) and was restarted: the job was interrupted and did not finish`, retcode: 1, outputter: 'nested' },
+        rec.startedAt,
+        Date.now(),
+        this.stopping.signal,
+      );
+      if (stored) running.finished(rec.jid);
+    }
   }
 
   /** Salt's event.send: a custom event to the master; resolves true once it is stored. */
@@ -274,7 +300,7 @@ export class MinionDaemon {
     const left = [...this.jobs.values()];
     this.log.warning(`${left.length} job(s) still running after the grace time (${left.map((j) => j.job.jid).join(', ')}): returning them as interrupted`);
     const giveUp = AbortSignal.timeout(5_000);
-    await Promise.all(
+    const stored = await Promise.all(
       left.map((j) =>
         j.reporter.reportReturn(
           { data: `The minion ${this.id} stopped (${this.stopReason}) before job ${j.job.jid} (${j.job.fun}) finished: it was interrupted`, retcode: 1, outputter: 'nested' },
@@ -284,5 +310,8 @@ export class MinionDaemon {
         ),
       ),
     );
+    left.forEach((j, i) => {
+      if (stored[i]) this.running?.finished(j.job.jid);
+    });
   }
 }

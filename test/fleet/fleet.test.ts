@@ -294,6 +294,27 @@ describe('fleet: master and three minions over NATS', function () {
     await waitFor('ctrl-3 back', () => fleet.cli('run', 'ctrl-3.lab', 'test.ping', '-t', '2').status === 0, 30_000, 200);
   });
 
+  it('reports a job as interrupted when its minion was killed running it and comes back', async () => {
+    const before = lastJid(fleet, 'state.apply');
+    const watcher = fleet.cliAsync('state', 'apply', 'ctrl-2.lab', 'slow', '-t', '60');
+    const jid = await waitFor('the slow job running on ctrl-2', () => {
+      try {
+        const id = lastJid(fleet, 'state.apply', before);
+        return fleet.job(id)?.returns.some((r) => r.minion === 'ctrl-2.lab' && r.startedAt !== null) ? id : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 30_000, 100);
+    await fleet.stopMinion('ctrl-2.lab', 'SIGKILL');
+    fleet.startMinion('ctrl-2.lab', grainsOf('ctrl-2.lab'));
+    const seen = await watcher;
+    assert.equal(seen.status, 1, seen.stdout + seen.stderr);
+    assert.match(seen.stdout, /ctrl-2\.lab:\n\s+The minion ctrl-2\.lab stopped while running job \d+ \(state\.apply\) and was restarted: the job was interrupted/);
+    const job = fleet.job(jid)!;
+    assert.deepEqual(job.returns.map((r) => [r.minion, r.state, r.retcode]), [['ctrl-2.lab', 'failed', 1]]);
+    await waitFor('ctrl-2 answering again', () => fleet.cli('run', 'ctrl-2.lab', 'test.ping', '-t', '2').status === 0, 30_000, 200);
+  });
+
   it('loses no return when the master is killed and restarted while minions work', async () => {
     const before = lastJid(fleet, 'state.apply');
     const watcher = fleet.cliAsync('state', 'apply', 'ctrl-*', 'slow', '-t', '30');
