@@ -124,7 +124,7 @@ function randomText(rng: SeededRandom, tokens: readonly string[], maxTokens: num
   return s;
 }
 
-function describe(e: unknown): string {
+function describeError(e: unknown): string {
   if (e instanceof Error) return `${e.constructor.name}: ${e.message.split('\n')[0]}\n${(e.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
   return `a thrown ${typeof e}: ${String(e)}`;
 }
@@ -210,7 +210,7 @@ function main(): void {
         }
       }
     } catch (e) {
-      send({ type: 'unexpected', index, input: shown, error: describe(e) });
+      send({ type: 'unexpected', index, input: shown, error: describeError(e) });
       tally('unexpected');
     }
   }

@@ -241,6 +241,23 @@ describe('security: the master refuses what is not from whom it claims', functio
       assert.deepEqual(JSON.parse(listed.stdout), { minions: [...IDS], minions_pre: [], minions_rejected: [], minions_denied: [] });
     });
 
+    // HOLE: master/daemon/auth.ts opens auth requests (self-signed by anyone who can reach the bus)
+    // with the master's persistent replay guard, the same one that guards operator commands, and
+    // accepts any validity window: each request with `exp` 50 years ahead stays in the guard (and in
+    // cache/replay/replay.log) for 50 years. About 200,000 of them (~11 minutes at the ~300/s one
+    // master handles) fill the guard (capacity 200,000) and from then on every envelope it checks,
+    // operator commands included, is refused "replay guard is full", also after a restart.
+    // Reproduce: publish rawEnvelope({kind:'auth', from:'flood', to:'master', ttlMs: 50*365*86400e3,
+    // payload:{pub}, signer}) in a loop on brine.auth; `wc -l <cachedir>/replay/replay.log` grows by one
+    // per request; then `brine run '*' test.ping` fails. An auth request living longer than the
+    // minion's own (60 s, minion/daemon/auth.ts) should be refused before it is remembered.
+    it.skip('refuses an auth request that claims to stay valid for years, remembering nothing', async () => {
+      const someone = generateIdentity();
+      const bytes = rawEnvelope({ kind: 'auth', from: 'long-lived.lab', to: MASTER_ID, ttlMs: 50 * 365 * 86_400_000, payload: { pub: publicDocument(someone.publicKeys) }, signer: someone.privateKeys });
+      await assert.rejects(nc.request(AUTH_SUBJECT, bytes, { timeout: 1500 }));
+      assert.deepEqual(fleet.keys().list().minions_pre, []);
+    });
+
     it('answers the reserved ids with a refusal, and a well-formed new id with pending', async () => {
       const someone = generateIdentity();
       const pub = publicDocument(someone.publicKeys);

@@ -51,6 +51,10 @@ const SYMLINK_URLS: Attack[] = [
   { name: 'link-sibling', ref: 'salt://evil.txt' },
 ];
 
+/** SLS names and saltenvs that try to climb out of the roots. */
+const HOSTILE_SLS_NAMES = ['../outside/secret', '..', '.', '/OUTSIDE/secret', '..outside.secret', 'a..b', 'secret\u0000', 'OUTSIDE/secret'];
+const HOSTILE_SALTENVS = ['../outside', '..', '/', '__proto__', 'constructor'];
+
 /** Template statements that read outside the roots without a symlink (from a template in tpl/). */
 const TRAVERSAL_IMPORTS: Attack[] = [
   { name: 'include-dotdot', ref: "{% include '../../outside/secret.txt' %}" },
@@ -193,10 +197,14 @@ describe('security: salt:// paths never leave the roots', function () {
     for (const [name, target] of links) fs.symlinkSync(target, path.join(states, name));
     write('states/sources-traversal.sls', sourcesSls(TRAVERSAL_URLS) + scriptsSls(TRAVERSAL_URLS.slice(0, 4)));
     write('states/sources-symlink.sls', sourcesSls(SYMLINK_URLS) + scriptsSls(SYMLINK_URLS));
+    write('states/secret.sls', 'inside:\n  test.nop\n');
     write('states/templates-traversal.sls', templatesSls(TRAVERSAL_IMPORTS));
     write('states/templates-symlink.sls', templatesSls(SYMLINK_IMPORTS));
     for (const a of [...TRAVERSAL_IMPORTS, ...SYMLINK_IMPORTS]) write(`states/sls-${a.name}.sls`, `attack:\n  test.nop:\n    - x: |\n        ${real(a.ref).replace(/\.\.\/\.\.\//g, '../')}\n`);
     write('pillars/top.sls', "base:\n  '*': []\n");
+    write('outside/pillar.sls', `leak: ${LEAK}-pillar\n`);
+    write('pillars-linked/top.sls', "base:\n  '*':\n    - linked\n");
+    fs.symlinkSync('../outside/pillar.sls', path.join(dir, 'pillars-linked', 'linked.sls'));
     etc = path.join(dir, 'etc');
     fs.mkdirSync(etc);
     fs.writeFileSync(path.join(etc, 'minion'), `id: m1\nfile_roots: {base: [${states}]}\npillar_roots: {base: [${path.join(dir, 'pillars')}]}\ncachedir: ${path.join(dir, 'cache')}\n`);
@@ -211,6 +219,16 @@ describe('security: salt:// paths never leave the roots', function () {
       assert.equal(run.status, 2, run.text);
       assertRefused(run, TRAVERSAL_URLS);
       assertRefused(run, TRAVERSAL_URLS.slice(0, 4), 'script-');
+    });
+
+    it('refuses SLS names and saltenvs that climb out of the roots', async () => {
+      for (const name of HOSTILE_SLS_NAMES) assert.notEqual(await applyInProcess(real(name)), 0, name);
+      for (const saltenv of HOSTILE_SALTENVS) {
+        const runtime = new MinionRuntime(loadMinionConfig(etc));
+        const r = await callFunction('state.apply', ['secret'], { saltenv }, runtime);
+        assert.equal(JSON.stringify(r.data).includes(LEAK), false);
+        assert.notEqual(r.retcode, 0, `saltenv ${saltenv}: ${JSON.stringify(r.data)}`);
+      }
     });
 
     it('refuses template includes and imports that climb out of salt://', () => {
@@ -249,6 +267,18 @@ describe('security: salt:// paths never leave the roots', function () {
   });
 
   describe("through the master's renderer (compileForMinion)", () => {
+    it('refuses SLS names and saltenvs that climb out of the roots', () => {
+      for (const name of HOSTILE_SLS_NAMES) {
+        const r = compileForMinion(settings, { id: 'm1', grains: {}, kind: 'states', test: false, mods: [real(name)] });
+        assert.equal(r.ok, false, `${name}: ${JSON.stringify(r)}`);
+        assertMasterRefuses(real(name));
+      }
+      for (const saltenv of HOSTILE_SALTENVS) {
+        const r = compileForMinion(settings, { id: 'm1', grains: {}, kind: 'states', test: false, mods: ['secret'], saltenv });
+        assert.equal(r.ok, false, `saltenv ${saltenv}: ${JSON.stringify(r)}`);
+      }
+    });
+
     it('attaches no file for sources with .., absolute paths, percent-encoding, NUL, backslashes or hostile saltenvs', () => {
       assertMasterRefuses('sources-traversal');
     });
@@ -267,6 +297,13 @@ describe('security: salt:// paths never leave the roots', function () {
 
     it('attaches no symlink leading out of file_roots that a template includes or imports', () => {
       assertMasterRefuses('templates-symlink');
+    });
+
+    // HOLE: pillar_roots are read through the same LocalFileSource (common/pillar.ts), so a pillar
+    // SLS that is a symlink leading out of pillar_roots is rendered into a minion's pillar.
+    it.skip('puts nothing from symlinks leading out of pillar_roots into a pillar', () => {
+      const r = compileForMinion({ ...settings, pillar_roots: { base: [path.join(dir, 'pillars-linked')] } }, { id: 'm1', grains: {}, kind: 'pillar', test: false });
+      assert.equal(JSON.stringify(r).includes(LEAK), false, JSON.stringify(r));
     });
 
     // HOLE: the master renders SLS files through LocalFileSource (master/render/compile-for-minion.ts
