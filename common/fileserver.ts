@@ -33,7 +33,9 @@ export class LocalFileSource implements FileSource {
       const candidate = path.join(root, rel);
       if (!isInside(root, candidate)) continue;
       try {
-        if (fs.statSync(candidate).isFile()) return candidate;
+        if (!fs.statSync(candidate).isFile()) continue;
+        // a symlink may point anywhere: only a file whose real path is inside the root's real path is served
+        if (isInside(fs.realpathSync(root), fs.realpathSync(candidate))) return candidate;
       } catch {
         // not in this root
       }

@@ -126,10 +126,11 @@ function range(...raw: unknown[]): number[] {
   if (args.length === 0 || args.length > 3) typeError(`range expected at most 3 arguments, got ${args.length}`);
   const [start, stop, step] = args.length === 1 ? [0, args[0], 1] : [args[0], args[1], args[2] ?? 1];
   if (step === 0) valueError('range() arg 3 must not be zero');
+  const count = Math.max(0, Math.ceil((stop - start) / step));
+  if (!Number.isFinite(count) || count > 100000) throw new PyError('OverflowError', 'Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).');
   const out: number[] = [];
   if (step > 0) for (let i = start; i < stop; i += step) out.push(i);
   else for (let i = start; i > stop; i += step) out.push(i);
-  if (out.length > 100000) throw new PyError('OverflowError', 'Range too big. The sandbox blocks ranges larger than MAX_RANGE (100000).');
   return out;
 }
 

@@ -194,11 +194,16 @@ export function sub(a: unknown, b: unknown): unknown {
   return binaryTypeError('-', a, b);
 }
 
+/** Most items (characters or list elements) a `*` repetition may build. */
+const MAX_REPEAT = 10_000_000;
+
 function repeat(seq: unknown, times: unknown): unknown {
   if (typeof times !== 'boolean' && !(typeof times === 'number' && Number.isInteger(times))) {
     return typeError(`can't multiply sequence by non-int of type '${pyTypeName(times)}'`);
   }
   const n = Math.max(0, num(times));
+  const size = (isStr(seq) ? strValue(seq).length : (seq as unknown[]).length) * n;
+  if (size > MAX_REPEAT) throw new PyError('OverflowError', `repetition too big: ${size} items (templates are limited to ${MAX_REPEAT})`);
   if (isStr(seq)) return strValue(seq).repeat(n);
   const arr = seq as unknown[];
   const out: unknown[] = [];

@@ -259,7 +259,7 @@ describe('security: template injection', function () {
   // V8 abort the process ("Fatal JavaScript invalid size error"), uncatchable, even in a worker
   // thread: the master (which renders every minion's SLS) dies. Reproduce: node -e
   // "new (require('./dist/common/render/jinja').JinjaRenderer)(new (require('./dist/common/fileserver').LocalFileSource)({}), {pillar:{},grains:{n:1e9},opts:{},saltenv:'base'}).render('{% for i in range(grains.n) %}{% endfor %}','x')"
-  it.skip('refuses huge ranges and repetitions from grains with a TemplateError instead of aborting the process', () => {
+  it('refuses huge ranges and repetitions from grains with a TemplateError instead of aborting the process', () => {
     for (const tpl of ['{% for i in range(grains.n) %}{% endfor %}', '{{ ([1] * grains.n)|length }}', '{{ (range(100000)|list * grains.n)|length }}']) {
       const r = renderInChild(tpl, { n: 1_000_000_000 });
       assert.equal(r.signal, null, `${tpl}: the process was killed by ${r.signal}: ${r.out}`);
