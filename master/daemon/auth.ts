@@ -17,6 +17,8 @@ import type { EventPublisher } from './event-publisher';
 import { reportRejected } from './rejections';
 
 const AUTH_REPLY_TTL_MS = 60_000;
+/** Longest validity an auth request may claim (minions ask for 60 s): a longer one would be remembered that long. */
+export const AUTH_REQUEST_MAX_TTL_MS = 5 * 60_000;
 
 /** What the auth handler works with. */
 export interface AuthDeps {
@@ -35,6 +37,9 @@ export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array
   try {
     const peeked = peekEnvelope(bytes);
     id = peeked.header.from;
+    if (peeked.header.exp - peeked.header.ts > AUTH_REQUEST_MAX_TTL_MS) {
+      throw new WireError('expired', `auth request from ${JSON.stringify(id)} claims to stay valid for ${Math.round((peeked.header.exp - peeked.header.ts) / 1000)} s (at most ${AUTH_REQUEST_MAX_TTL_MS / 1000} s)`);
+    }
     pub = parseAuthRequest(decode(peeked.body)).pub;
     const presented = parsePublicDocument(pub, `public key of ${JSON.stringify(id)}`);
     openEnvelope(bytes, { expectKind: 'auth', expectTo: MASTER_ID, senderKeys: (from) => (from === id ? presented : undefined), requireSealed: false, replay: deps.replay });

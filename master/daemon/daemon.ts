@@ -4,6 +4,7 @@
  * minion events. Jobs still running when it stopped are tracked again when it starts.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../../common/log';
@@ -114,6 +115,8 @@ export class MasterDaemon {
   private serve(events: EventPublisher, operator: NodeIdentity, replayDir: string): void {
     const log = this.opts.log;
     const replay = ReplayGuard.open(replayDir);
+    // auth requests come from anyone on the bus: their own guard, so a flood of them cannot fill the one of operator commands
+    const authReplay = ReplayGuard.open(path.join(replayDir, 'auth'), { capacity: 100_000 });
     const dispatcher = new JobDispatcher({
       nc: this.nc,
       cache: this.cache,
@@ -134,7 +137,7 @@ export class MasterDaemon {
         queue: QUEUE_GROUP,
         callback: (err, msg) => {
           if (err) return;
-          const reply = handleAuthRequest({ keys: this.keys, master: this.identity, replay, events, autoAccept: this.config.auto_accept, log }, msg.data);
+          const reply = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log }, msg.data);
           if (reply && msg.reply) msg.respond(reply);
         },
       }),

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import { AptCommandError } from './errors';
 import { runApt, type AptRunOptions } from './runner';
 import { compareDebVersions } from './versions';
+import { toolArgument } from '../../../common/tool-arguments';
 
 /** Package name → installed versions (usually one). */
 export type VersionMap = Record<string, string[]>;
@@ -94,7 +95,7 @@ export function stringifyVersions(map: VersionMap): Record<string, string> {
  * Example: `await candidates(['sl'])` → { sl: '5.02-1+b1' }.
  */
 export async function candidates(names: readonly string[], fromrepo?: string, opts: AptRunOptions = {}): Promise<Record<string, string>> {
-  const cmd = ['apt-cache', '-q', 'policy', ...names];
+  const cmd = ['apt-cache', '-q', 'policy', ...names.map((n) => toolArgument('package name', n))];
   if (fromrepo) cmd.push('-o', `APT::Default-Release=${fromrepo}`);
   const r = await runApt(cmd, opts);
   const short = names.map((n) => n.split(':')[0]);

@@ -10,6 +10,7 @@ import { AptCommandError } from './errors';
 import { APT_LISTS_PATH, listPkgs, readPackageDb, repoVersions, stringifyVersions } from './facts';
 import { runApt, type AptRunOptions } from './runner';
 import { splitComparison, versionCompare } from './versions';
+import { toolArgument } from '../../../common/tool-arguments';
 
 /** One package's change: versions before and after ('' when absent). */
 export interface VersionChange {
@@ -107,6 +108,7 @@ export async function installPackages(req: InstallRequest, opts: AptRunOptions =
   if (heldTargets.length) prefix.push('--allow-change-held-packages');
   if (req.fromrepo) prefix.push('-t', req.fromrepo);
 
+  for (const t of [...targets, ...downgrade]) toolArgument('package name', t);
   const cmds: string[][] = [];
   if (targets.length) cmds.push([...prefix, 'install', ...targets]);
   if (downgrade.length) cmds.push([...prefix, '--allow-downgrades', 'install', ...downgrade]);

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { keyPath, PROC_SYS, sameValue, SysctlError } from './keys';
+import { toolArgument } from '../../../common/tool-arguments';
 
 /** strerror(3) texts procps prints for the errors a procfs write can give. */
 const STRERROR: Record<string, string> = {
@@ -59,6 +60,8 @@ const NEW_CONFIG_HEADER = '#\n# Kernel sysctl configuration\n#\n';
  * Example: `persistConfig('/etc/sysctl.d/99-salt.conf', 'vm.swappiness', '10')` -> true, file has `vm.swappiness = 10`.
  */
 export function persistConfig(config: string, name: string, value: string): boolean {
+  toolArgument('sysctl name', name);
+  toolArgument('sysctl value', value.replace(/\t/g, ' '));
   let text: string;
   if (!fs.existsSync(config)) {
     try {

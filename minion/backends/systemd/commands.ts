@@ -2,6 +2,7 @@
  * The systemctl command lines the systemd backend runs and the parsing of what systemctl
  * prints, kept free of side effects so they can be checked on hosts without systemd.
  */
+import { toolArgument } from '../../../common/tool-arguments';
 
 /** Unit types a name may end with; anything else is taken as a service (Salt's VALID_UNIT_TYPES). */
 export const UNIT_TYPES = ['service', 'socket', 'device', 'mount', 'automount', 'swap', 'target', 'path', 'timer'] as const;
@@ -54,7 +55,7 @@ export function systemctlCommand(tools: SystemdTools, action: readonly string[],
   argv.push(tools.systemctl);
   if (opts.noBlock) argv.push('--no-block');
   argv.push(...action);
-  if (name !== undefined) argv.push(canonicalUnitName(name));
+  if (name !== undefined) argv.push(canonicalUnitName(toolArgument('service name', name)));
   if (action.includes('status')) argv.push('-n', '0');
   return argv;
 }

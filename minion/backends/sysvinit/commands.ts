@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import type { SysvLayout } from './layout';
+import { toolArgument } from '../../../common/tool-arguments';
 
 /** The init script actions the backend uses. */
 export type InitAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'status';
@@ -14,6 +15,7 @@ export type InitAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload
  * Example: `initCommand(layout, 'ssh', 'start')` -> `['/usr/sbin/service', 'ssh', 'start']`
  */
 export function initCommand(layout: SysvLayout, name: string, action: InitAction): string[] {
+  toolArgument('service name', name);
   return layout.service ? [layout.service, name, action] : [path.join(layout.initDir, name), action];
 }
 
@@ -23,6 +25,7 @@ export function initCommand(layout: SysvLayout, name: string, action: InitAction
  * Example: `fullRestartCommand(layout, 'ssh')` -> `['/usr/sbin/service', 'ssh', '--full-restart']`
  */
 export function fullRestartCommand(layout: SysvLayout, name: string): string[] | null {
+  toolArgument('service name', name);
   return layout.service ? [layout.service, name, '--full-restart'] : null;
 }
 

@@ -69,6 +69,11 @@ function testComment(name: string, value: string, current: string, inConfig: boo
 async function checkPresent(name: string, args: Dict, root: string, fallback: () => Promise<string> | string): Promise<CheckOutcome<PresentPlan>> {
   if (args.value === undefined) return { kind: 'invalid', comment: 'Missing parameter value for state sysctl.present' };
   const value = pyStr(args.value);
+  // a line break would add another setting to the config file (kernel.core_pattern = |/evil ...)
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value) || /[\u0000-\u001f\u007f]/.test(name)) {
+    return { kind: 'invalid', comment: `Failed to set ${name}: names and values may not contain line breaks or other control characters` };
+  }
   const config = args.config === undefined || args.config === null ? await fallback() : pyStr(args.config);
   if (!keyExists(name, root)) return { kind: 'invalid', comment: `Failed to set ${name} to ${value}: sysctl ${name} does not exist` };
   const view = readConfig(config);
