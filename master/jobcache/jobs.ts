@@ -4,7 +4,7 @@ import { BrineError, ValidationError } from '../../common/errors';
 import { compileFnmatch } from '../../common/match/fnmatch';
 import { validateMinionId } from '../../common/paths';
 import { isJid, newJid } from '../../common/jid';
-import { COUNT_COLUMNS, EXPECTED_RETURNS, countsFromRow, jobFromRow, returnFromRow, type JobCountsRow, type JobRow, type ReturnTableRow } from './job-rows';
+import { COUNT_COLUMNS, EXPECTED_RETURNS, countsFromRow, jobFromRow, returnFromRow, type JobCountsRow, type ReturnTableRow } from './job-rows';
 import { toStorableJson } from './storable';
 import type { JobDetail, JobInput, JobListEntry, JobRecord, ListJobsOptions, ReturnErrorRecord } from './types';
 

@@ -5,18 +5,18 @@
  * nats-server restart in the middle of a job.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { LowChunk } from '../../common/types';
 import type { MinionEvent, MinionJobMessage } from '../../common/protocol';
 import { BRINE_VERSION } from '../../common/version';
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
-import { generateIdentity, loadOrCreateIdentity, publicDocument } from '../../common/wire/keys';
+import { generateIdentity, publicDocument } from '../../common/wire/keys';
 import { jidToTime } from '../../common/jid';
 import { FakeMaster, type ReceivedMessage } from '../helpers/fake-master';
 import { startTestNats, type TestNats } from '../helpers/nats-server';
+import { MinionProcess } from '../helpers/minion-process';
 
 const BRINE = path.resolve(__dirname, '..', '..', '..', 'bin', 'brine');
 
@@ -34,79 +34,15 @@ function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A minion process with its own temp root, pki_dir and cachedir. */
-class TestMinion {
-  readonly dir: string;
-  readonly configDir: string;
-  readonly pki: string;
-  readonly work: string;
-  child: ChildProcess | undefined;
-  exited: Promise<number | null> = Promise.resolve(null);
-  private output = '';
-
-  constructor(
-    readonly id: string,
-    url: string,
-    extraConfig = '',
-  ) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-minion-daemon-'));
-    this.configDir = path.join(this.dir, 'etc');
-    this.pki = path.join(this.dir, 'pki');
-    this.work = path.join(this.dir, 'work');
-    fs.mkdirSync(this.configDir);
-    fs.mkdirSync(this.work);
-    fs.writeFileSync(
-      path.join(this.configDir, 'minion'),
-      [
-        `id: ${id}`,
-        `master: ${url}`,
-        `root_dir: ${path.join(this.dir, 'root')}`,
-        `pki_dir: ${this.pki}`,
-        `cachedir: ${path.join(this.dir, 'cache')}`,
-        'acceptance_wait_time: 0.2',
-        'grains:',
-        '  role: daemon-test',
-        extraConfig,
-      ].join('\n'),
-    );
+/** A minion process of these tests (grains role=daemon-test), with its own temp root, pki_dir and cachedir. */
+class TestMinion extends MinionProcess {
+  constructor(id: string, url: string, extraConfig = '') {
+    super(id, url, `grains:\n  role: daemon-test\n${extraConfig}`);
   }
 
-  /** Create the minion's key pair before its first start (so a test can accept it at once). */
-  makeKeys(): string {
-    return publicDocument(loadOrCreateIdentity(this.pki, 'minion').identity.publicKeys);
-  }
-
-  start(): void {
-    const child = spawn(process.execPath, [BRINE, 'minion', '-c', this.configDir, '-l', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
-    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  log(): string {
-    return this.output;
-  }
-
-  /** How many log lines match `re`. */
-  count(re: RegExp): number {
-    return this.output.split('\n').filter((l) => re.test(l)).length;
-  }
-
-  waitLog(re: RegExp, timeoutMs = 20_000): Promise<true> {
-    return until(() => `a log line matching ${re} (log so far:\n${this.output})`, () => this.count(re) > 0, timeoutMs);
-  }
-
-  running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async cleanup(): Promise<void> {
-    if (this.running()) {
-      this.child?.kill('SIGKILL');
-      await this.exited;
-    }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+  /** Wait for a log line matching `re`. */
+  waitLog(re: RegExp, timeoutMs = 20_000): Promise<void> {
+    return this.waitCount(re, 1, timeoutMs);
   }
 }
 

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { Dict, LowChunk, StateResult, StateRunResult } from '../../common/types';
+import type { Dict, LowChunk, StateRunResult } from '../../common/types';
 import { runChunks, type EngineOptions } from '../../minion/state/engine';
 import { isParallel } from '../../minion/state/parallel';
 import { stateFunction, type StateContext, type StateModule } from '../../minion/states/contract';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { StateResult, StateRunResult } from '../../common/types';
+import type { StateRunResult } from '../../common/types';
 import { TempTree } from '../helpers/tree';
 import { byId, runOrder } from '../helpers/results';
 
