@@ -25,6 +25,8 @@ import type { JobTracker } from './tracker';
 const JOB_TTL_MS = 120_000;
 /** Jobs rendered and sent at once. */
 const SEND_CONCURRENCY = 64;
+/** Longest silence a job may allow its minions (seconds). */
+const MAX_TIMEOUT_S = 86_400;
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 
 /** What the dispatcher works with. */
@@ -61,6 +63,7 @@ export class JobDispatcher {
   async publish(cmd: Extract<MasterCommand, { op: 'publish' }>, opts: { parentJid?: string } = {}): Promise<MasterCommandReply> {
     if (!FUNCTION_NAME.test(cmd.fun)) return { ok: false, error: `invalid function name ${JSON.stringify(cmd.fun)}` };
     if (!(TARGET_TYPES as readonly string[]).includes(cmd.tgtType)) return { ok: false, error: `unknown target type ${JSON.stringify(cmd.tgtType)}` };
+    if (!(cmd.timeout > 0 && cmd.timeout <= MAX_TIMEOUT_S)) return { ok: false, error: `timeout must be between 0 and ${MAX_TIMEOUT_S} seconds, got ${cmd.timeout}` };
     const tgtType = cmd.tgtType as TargetType;
     let state: ReturnType<typeof stateJobArgs> | undefined;
     if (COMPILED_STATE_FUNCTIONS.has(cmd.fun)) {
