@@ -5,12 +5,12 @@
 import type { Command } from 'commander';
 import { loadMinionConfig, DEFAULT_CONFIG_DIR } from '../../common/config';
 import { BrineError } from '../../common/errors';
-import { createLogger, isLogLevel, LOG_LEVELS } from '../../common/log';
 import { parseCliArgs } from '../../minion/exec/args';
 import { callFunction } from '../../minion/exec/index';
 import { MinionRuntime } from '../../minion/runtime';
 import { render } from '../output/index';
 import { addReturnOutputFlags, outputOptions, type OutputFlags } from '../output-flags';
+import { addLogLevelOption, loggerForLevel } from '../log-level-option';
 
 interface CallFlags extends OutputFlags {
   local?: boolean;
@@ -21,14 +21,13 @@ interface CallFlags extends OutputFlags {
 
 /** Register the `call` subcommand. */
 export function registerCall(program: Command, setExit: (code: number) => void): void {
-  addReturnOutputFlags(program.command('call'))
+  addLogLevelOption(addReturnOutputFlags(program.command('call')))
     .description('run an execution function on this host (like salt-call)')
     .argument('<fun>', 'function, e.g. state.apply, grains.items, test.ping')
     .argument('[args...]', 'positional arguments and key=value keyword arguments')
     .option('--local', "masterless: use this host's file_roots and pillar_roots (required; through a master use brine run)")
     .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR)
     .option('--id <id>', 'override the minion id')
-    .option('-l, --log-level <level>', `console log level: ${LOG_LEVELS.join(', ')} (default: the config's log_level, else warning)`)
     .action(async (fun: string, words: string[], flags: CallFlags) => {
       setExit(await runCall(fun, words, flags));
     });
@@ -43,9 +42,7 @@ async function runCall(fun: string, words: string[], flags: CallFlags): Promise<
   try {
     const overrides = flags.id ? { id: flags.id } : {};
     const config = loadMinionConfig(flags.configDir, overrides);
-    const level = flags.logLevel ?? config.log_level;
-    if (!isLogLevel(level)) throw new BrineError(`unknown log level '${level}' (use one of: ${LOG_LEVELS.join(', ')})`);
-    minion = new MinionRuntime(config, createLogger(level));
+    minion = new MinionRuntime(config, loggerForLevel(flags.logLevel, config.log_level));
   } catch (e) {
     process.stderr.write(`brine call: ${e instanceof BrineError ? e.describe() : (e as Error).message}\n`);
     return 1;

@@ -5,11 +5,12 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_DIR } from '../../common/config';
 import { BrineError } from '../../common/errors';
-import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from '../../common/log';
+import type { Logger } from '../../common/log';
 import { loadMasterConfig } from '../../master/config/index';
 import { MasterDaemon } from '../../master/daemon/daemon';
 import { RenderPool } from '../../master/render/pool';
 import { renderSettingsOf } from '../../master/render/settings';
+import { addLogLevelOption, loggerForLevel } from '../log-level-option';
 
 interface MasterFlags {
   configDir: string;
@@ -18,11 +19,12 @@ interface MasterFlags {
 
 /** Register `master`. */
 export function registerMaster(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('master')
-    .description('run the master: its nats-server, key handling, job publication and the job cache')
-    .option('-c, --config-dir <dir>', 'configuration directory holding the master file', DEFAULT_CONFIG_DIR)
-    .option('-l, --log-level <level>', `console log level: ${LOG_LEVELS.join(', ')} (default: the config's log_level, else warning)`)
+  addLogLevelOption(
+    program
+      .command('master')
+      .description('run the master: its nats-server, key handling, job publication and the job cache')
+      .option('-c, --config-dir <dir>', 'configuration directory holding the master file', DEFAULT_CONFIG_DIR),
+  )
     .action(async (flags: MasterFlags) => {
       setExit(await runMaster(flags));
     });
@@ -33,9 +35,7 @@ async function runMaster(flags: MasterFlags): Promise<number> {
   let daemon: MasterDaemon;
   try {
     const config = loadMasterConfig(flags.configDir);
-    const level = flags.logLevel ?? config.log_level;
-    if (!isLogLevel(level)) throw new BrineError(`unknown log level '${level}' (use one of: ${LOG_LEVELS.join(', ')})`);
-    log = createLogger(level);
+    log = loggerForLevel(flags.logLevel, config.log_level);
     const renderer = new RenderPool(renderSettingsOf(config), { size: config.worker_threads });
     daemon = await MasterDaemon.start(config, { log, renderer });
   } catch (e) {

@@ -5,8 +5,9 @@
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_DIR, loadMinionConfig, type MinionConfig } from '../../common/config';
 import { BrineError } from '../../common/errors';
-import { createLogger, isLogLevel, LOG_LEVELS, type Logger } from '../../common/log';
+import type { Logger } from '../../common/log';
 import { MinionDaemon } from '../../minion/daemon/index';
+import { addLogLevelOption, loggerForLevel } from '../log-level-option';
 
 interface MinionFlags {
   configDir: string;
@@ -18,11 +19,12 @@ const EXIT_AFTER_STOP_MS = 2_000;
 
 /** Register the `minion` subcommand. */
 export function registerMinion(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('minion')
-    .description('run the minion daemon: connect to the master, run its jobs (like salt-minion)')
-    .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR)
-    .option('-l, --log-level <level>', `console log level: ${LOG_LEVELS.join(', ')} (default: the config's log_level, else warning)`)
+  addLogLevelOption(
+    program
+      .command('minion')
+      .description('run the minion daemon: connect to the master, run its jobs (like salt-minion)')
+      .option('-c, --config-dir <dir>', 'configuration directory holding the minion file', DEFAULT_CONFIG_DIR),
+  )
     .action(async (flags: MinionFlags) => {
       const code = await runMinion(flags);
       setExit(code);
@@ -35,9 +37,7 @@ async function runMinion(flags: MinionFlags): Promise<number> {
   let log: Logger;
   try {
     config = loadMinionConfig(flags.configDir);
-    const level = flags.logLevel ?? config.log_level;
-    if (!isLogLevel(level)) throw new BrineError(`unknown log level '${level}' (use one of: ${LOG_LEVELS.join(', ')})`);
-    log = createLogger(level);
+    log = loggerForLevel(flags.logLevel, config.log_level);
   } catch (e) {
     process.stderr.write(`brine minion: ${describe(e)}\n`);
     return 1;
