@@ -1,4 +1,5 @@
 /** On a resumed orchestration, steps that finished before the master stopped are not run again. */
+import { chunkTag } from '../../common/sls/lowstate';
 import type { StateReturn, StateResult } from '../../common/types';
 import { runStateFunction } from '../../minion/state/invoke';
 import type { StateFunction, StateModule } from '../../minion/states/contract';
@@ -16,7 +17,7 @@ export function skipFinished(modules: ReadonlyMap<string, StateModule>, finished
         check: fn.check,
         apply: fn.apply,
         run: async (stateName, args, ctx): Promise<StateReturn> => {
-          const before = finished[`${name}_|-${ctx.id}_|-${stateName}_|-${fun}`];
+          const before = finished[chunkTag({ state: name, __id__: ctx.id, name: stateName, fun })];
           if (before) {
             return { name: before.name, result: before.result, changes: before.changes, comment: `${before.comment} ${NOT_RUN_AGAIN}`.trim() };
           }

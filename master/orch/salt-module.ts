@@ -5,6 +5,7 @@
  * `run` functions rather than check-then-apply.
  */
 import { fnmatchCase } from '../../common/match/fnmatch';
+import { chunkTag } from '../../common/sls/lowstate';
 import { isDict } from '../../common/sls/shape';
 import type { Dict, StateReturn } from '../../common/types';
 import type { MinionProgress } from '../../common/protocol/orch';
@@ -54,7 +55,7 @@ function timeoutOf(args: Dict, dflt: number): number {
 
 /** Salt's key of a step of the salt module. */
 export function stepTag(ctx: Pick<StateContext, 'id'>, saltFun: SaltFunctionName, name: string): string {
-  return `salt_|-${ctx.id}_|-${name}_|-${saltFun}`;
+  return chunkTag({ state: 'salt', __id__: ctx.id, name, fun: saltFun });
 }
 
 /** The `salt` state module for one orchestration run. */
