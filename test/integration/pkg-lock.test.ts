@@ -75,12 +75,19 @@ describe('apt/dpkg lock waiting (real locks)', function () {
   });
 
   it('apt-mark (dpkg\'s wording of the lock error) and apt-get update (the lists lock) wait too', async () => {
+    assert.doesNotMatch(dpkgStatus(PKG_A), /^hold /, 'the package is not held before the test');
     holder = await holdLock(DPKG_FRONTEND_LOCK);
-    await assert.rejects(setHolds([PKG_A], true, false, { lockTimeout: 0.5 }, { [PKG_A]: 'install' }), (e: unknown) => {
-      assert.ok(e instanceof AptCommandError);
-      assert.match(e.message, /^Timed out after 0\.5 seconds waiting for the package manager lock \/var\/lib\/dpkg\/lock-frontend .*: dpkg: error: dpkg frontend lock was locked by another process with pid \d+$/);
-      return true;
-    });
+    const held = await setHolds([PKG_A], true, false, { lockTimeout: 0.5 }, { [PKG_A]: 'install' }).then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    assert.ok('error' in held, `apt-mark did not wait for the lock: ${JSON.stringify(held)}`);
+    const e = held.error;
+    assert.ok(e instanceof AptCommandError, String(e));
+    assert.match(
+      e.message,
+      /^Timed out after 0\.5 seconds waiting for the package manager lock \/var\/lib\/dpkg\/lock-frontend .*: dpkg: error: dpkg frontend lock was locked by another process( with pid \d+)?$/,
+    );
     await holder.release();
     holder = await holdLock('/var/lib/apt/lists/lock');
     await assert.rejects(refreshDb({}, { lockTimeout: 0.5 }), /^AptCommandError: Timed out after 0\.5 seconds waiting for the package manager lock \/var\/lib\/apt\/lists\/lock /);

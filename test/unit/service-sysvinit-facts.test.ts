@@ -130,20 +130,22 @@ describe('process signatures (status with sig)', () => {
 
   it('finds a real process by its command line in /proc', async () => {
     const marker = `brine-sig-${process.pid}-${Date.now()}`;
-    const child = spawn('/bin/sh', ['-c', 'sleep 300; :', marker], { stdio: 'ignore' });
+    // A process that never forks: a shell would show a transient second pid with the same
+    // command line between its fork and the exec of its child.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 300000)', marker], { stdio: 'ignore' });
     try {
       await new Promise((r) => child.once('spawn', r));
       // The exec may not be visible in /proc at once under load: look again, a bounded number of times.
-      let found = pidsMatching(`sleep 300; : ${marker}$`);
+      let found = pidsMatching(`setTimeout.* ${marker}$`);
       for (let i = 0; i < 100 && found.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 20));
-        found = pidsMatching(`sleep 300; : ${marker}$`);
+        found = pidsMatching(`setTimeout.* ${marker}$`);
       }
       assert.deepEqual(found, [child.pid]);
     } finally {
       child.kill('SIGKILL');
     }
     await new Promise((r) => child.once('exit', r));
-    assert.deepEqual(pidsMatching(`sleep 300; : ${marker}$`), []);
+    assert.deepEqual(pidsMatching(`setTimeout.* ${marker}$`), []);
   });
 });
