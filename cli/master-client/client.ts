@@ -60,7 +60,8 @@ export class MasterClient {
     const operator = loadOperatorIdentity(config);
     let nc: NatsConnection;
     try {
-      nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, waitOnFirstConnect: false, connectTimeoutMs: 3000 });
+      const credentials = { nkey: { sign: operator.privateKeys.sign, verify: operator.publicKeys.sign } };
+      nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, credentials, waitOnFirstConnect: false, connectTimeoutMs: 3000 });
     } catch (e) {
       throw new BrineError(`Cannot reach the master's bus at ${servers.join(', ')}: ${(e as Error).message}`);
     }

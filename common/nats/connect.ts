@@ -4,10 +4,15 @@
  * same instant), a client name, optional credentials, and a hook for connection status.
  */
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import type * as crypto from 'node:crypto';
 import { silentLogger, type Logger } from '../log';
+import { inboxPrefixOf, nkeyAuthenticatorOf, userNkeyOf } from './nkey-identity';
 
-/** Credentials the server asks for (user/password or a token). */
-export type NatsCredentials = { user: string; password: string } | { token: string };
+/**
+ * Credentials the server asks for: user/password, a token, or an identity's Ed25519 key pair
+ * used as its nkey (the client then also takes its own reply-inbox prefix, see inboxPrefixOf).
+ */
+export type NatsCredentials = { user: string; password: string } | { token: string } | { nkey: { sign: crypto.KeyObject; verify: crypto.KeyObject } };
 
 /** How to connect. Only `servers` and `name` are required. */
 export interface NatsConnectOptions {
@@ -131,6 +136,13 @@ export function watchNatsStatus(nc: NatsConnection, listener: (status: Status) =
   })().catch(() => {});
 }
 
+function connectAuth(c: NatsCredentials | undefined): Record<string, unknown> {
+  if (!c) return {};
+  if ('token' in c) return { token: c.token };
+  if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey.sign), inboxPrefix: inboxPrefixOf(userNkeyOf(c.nkey.verify)) };
+  return { user: c.user, pass: c.password };
+}
+
 /**
  * Connect to NATS, reconnecting forever with jitter. With `waitOnFirstConnect` (the default)
  * this resolves only once a server answered; otherwise it rejects when none does.
@@ -139,11 +151,7 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
   const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
   if (servers.length === 0) throw new TypeError('connectNats needs at least one server');
   const logger = opts.logger ?? silentLogger;
-  const auth = opts.credentials
-    ? 'token' in opts.credentials
-      ? { token: opts.credentials.token }
-      : { user: opts.credentials.user, pass: opts.credentials.password }
-    : {};
+  const auth = connectAuth(opts.credentials);
   const nc = await connect({
     servers,
     name: opts.name,

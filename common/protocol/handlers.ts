@@ -24,8 +24,11 @@ export function handlerSubjects(kind: BusClientKind, minionId?: string): string[
   }
 }
 
-/** NATS.js reply inboxes: `_INBOX.<nuid>`, the request muxer's `_INBOX.<nuid>.*`, JetStream consumers' `_INBOX.<nuid>.<n>`. */
-const INBOX = /^_INBOX\.[A-Za-z0-9]+(\.\*|\.[0-9]+)?$/;
+/**
+ * NATS.js reply inboxes: `_INBOX.<nuid>`, the request muxer's `_INBOX.<nuid>.*`, JetStream
+ * consumers' `_INBOX.<nuid>.<n>`; clients with an nkey use `_INBOX_<nkey>` as prefix (inboxPrefixOf).
+ */
+const INBOX = /^_INBOX(_U[A-Z2-7]{55})?\.[A-Za-z0-9]+(\.\*|\.[0-9]+)?$/;
 
 /** Whether a process of `kind` may hold a subscription on `subject`. */
 export function allowedSubscription(kind: BusClientKind, subject: string, minionId?: string): boolean {

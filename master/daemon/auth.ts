@@ -30,8 +30,14 @@ export interface AuthDeps {
   log: Logger;
 }
 
+/** The answer to an auth request, and whether it accepted a key just now (auto_accept). */
+export interface AuthAnswer {
+  reply: Uint8Array;
+  acceptedNow: boolean;
+}
+
 /** Answer one auth request; undefined when it deserves no answer (malformed, forged, replayed). */
-export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array | undefined {
+export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): AuthAnswer | undefined {
   let id: string;
   let pub: string;
   try {
@@ -48,6 +54,7 @@ export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array
     return undefined;
   }
   let reply: AuthReply;
+  let acceptedNow = false;
   if (RESERVED_IDS.has(id)) {
     reply = { status: 'refused', master_pub: '', error: `the minion id ${JSON.stringify(id)} is reserved` };
   } else {
@@ -56,6 +63,7 @@ export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array
       if (status === 'pending' && deps.autoAccept) {
         deps.keys.accept(id);
         status = 'accepted';
+        acceptedNow = true;
       }
       reply = { status, master_pub: '' };
       if (status === 'pending') deps.log.info(`New minion key pending: ${id} (brine key accept ${id})`);
@@ -67,5 +75,5 @@ export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): Uint8Array
   reply.master_pub = publicDocument(deps.master.publicKeys);
   if (reply.status === 'refused') reportRejected(deps.log, deps.events, `auth of ${JSON.stringify(id)}`, new WireError('malformed', reply.error ?? 'refused'));
   void deps.events.master({ type: 'auth', minion: id, status: reply.status, at: Date.now(), ...(reply.error ? { error: reply.error } : {}) });
-  return createEnvelope({ kind: 'auth', from: MASTER_ID, to: id, ttlMs: AUTH_REPLY_TTL_MS, payload: reply, signer: deps.master.privateKeys });
+  return { reply: createEnvelope({ kind: 'auth', from: MASTER_ID, to: id, ttlMs: AUTH_REPLY_TTL_MS, payload: reply, signer: deps.master.privateKeys }), acceptedNow };
 }

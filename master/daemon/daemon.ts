@@ -24,6 +24,7 @@ import { JobCache } from '../jobcache/index';
 import { startMasterNats, type MasterNats } from '../nats/index';
 import { MinionKeyStore } from '../pki/store';
 import { handleAuthRequest } from './auth';
+import { BusAccess } from './bus-access';
 import { handleCommand } from './commands';
 import { JobDispatcher } from './dispatcher';
 import { EventPublisher } from './event-publisher';
@@ -77,23 +78,37 @@ export class MasterDaemon {
     const identity = loadMasterIdentity(config);
     const operator = loadOperatorIdentity(config);
     const keys = new MinionKeyStore(config.pki_dir);
+    const embedded = config.nats.servers.length === 0;
+    const access = embedded ? new BusAccess({ keys, masterKeys: identity.publicKeys, operatorKeys: operator.publicKeys, log }) : undefined;
     const cache = new JobCache(paths.jobCache, { onError: (e) => log.error(`Job cache: ${e.message}`) });
     let bus: MasterNats | undefined;
     let nc: NatsConnection | undefined;
     try {
       bus = await startMasterNats(
-        config.nats.servers.length > 0
+        !embedded
           ? { servers: config.nats.servers }
-          : { embedded: { dir: paths.natsDir, host: config.nats.host, port: config.nats.port, ...(config.nats.binary ? { binary: config.nats.binary } : {}), ...(config.nats.monitor_port ? { monitorPort: config.nats.monitor_port } : {}), logger: log } },
+          : {
+              embedded: {
+                dir: paths.natsDir,
+                host: config.nats.host,
+                port: config.nats.port,
+                auth: (access as BusAccess).currentAuth(),
+                ...(config.nats.binary ? { binary: config.nats.binary } : {}),
+                ...(config.nats.monitor_port ? { monitorPort: config.nats.monitor_port } : {}),
+                logger: log,
+              },
+            },
       );
       log.info(`Bus: ${bus.mode} nats-server at ${bus.servers.join(', ')}`);
-      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, logger: log });
+      if (access && bus.server) access.follow(bus.server);
+      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, logger: log });
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc);
       await ensureBrineStreams(jsm);
       await ensureDurableConsumer(jsm, { stream: RETURNS_STREAM, durable: RETURNS_DURABLE, maxAckPending: 10_000 });
       await ensureDurableConsumer(jsm, { stream: EVENTS_STREAM, durable: MINION_EVENTS_DURABLE, filterSubject: MINION_EVENTS_FILTER, maxAckPending: 10_000 });
       const daemon: MasterDaemon = new MasterDaemon(config, identity, bus, nc, js, cache, keys, new JobTracker((jid, silent) => daemon.finish(jid, silent)), opts);
+      daemon.access = access;
       const events = new EventPublisher(js, identity.privateKeys, operator.publicKeys, log);
       daemon.serve(events, operator, paths.replayDir);
       writeFileAtomic(paths.busFile, JSON.stringify({ servers: bus.servers, pid: process.pid }) + '\n', 0o600);
@@ -102,6 +117,7 @@ export class MasterDaemon {
       log.info(`Master started (fingerprint ${daemon.fingerprint})`);
       return daemon;
     } catch (e) {
+      access?.close();
       await nc?.close().catch(() => {});
       await bus?.stop().catch(() => {});
       cache.close();
@@ -111,6 +127,8 @@ export class MasterDaemon {
   }
 
   private events!: EventPublisher;
+  /** The bus's users and permissions (embedded nats-server only). */
+  private access: BusAccess | undefined;
 
   private serve(events: EventPublisher, operator: NodeIdentity, replayDir: string): void {
     const log = this.opts.log;
@@ -137,8 +155,11 @@ export class MasterDaemon {
         queue: QUEUE_GROUP,
         callback: (err, msg) => {
           if (err) return;
-          const reply = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log }, msg.data);
-          if (reply && msg.reply) msg.respond(reply);
+          const answer = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log }, msg.data);
+          if (!answer || !msg.reply) return;
+          // a key accepted just now: the minion may connect with it once the server knows it
+          if (answer.acceptedNow && this.access) void this.access.sync().then(() => msg.respond(answer.reply));
+          else msg.respond(answer.reply);
         },
       }),
       this.nc.subscribe(MASTER_COMMAND_SUBJECT, {
@@ -209,6 +230,7 @@ export class MasterDaemon {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.access?.close();
     for (const sub of this.subs) sub.unsubscribe();
     this.orchestrations?.stop();
     await Promise.all(this.runs.map((r) => r.stop()));

@@ -5,8 +5,56 @@
  */
 import { NatsServerStartError } from './errors';
 
-/** Client credentials the server requires (the per-user permissions come with the trust issue). */
-export type NatsServerAuth = { user: string; password: string } | { token: string };
+/** Subjects a user may publish to and subscribe to (nats-server's `allow` lists; nothing else is allowed). */
+export interface NatsPermissions {
+  publish: string[];
+  subscribe: string[];
+}
+
+/** One user: an nkey (proves it holds the private key) or a name and password; no permissions = everything. */
+export type NatsUser = ({ nkey: string } | { user: string; password: string }) & { permissions?: NatsPermissions };
+
+/**
+ * Client credentials the server requires: one user and password, a token, or a list of users
+ * each with its own permissions (`noAuthUser` names the user a client without credentials is).
+ */
+export type NatsServerAuth = { user: string; password: string } | { token: string } | { users: NatsUser[]; noAuthUser?: string };
+
+function renderUser(u: NatsUser): Record<string, unknown> {
+  const entry: Record<string, unknown> = {};
+  if ('nkey' in u) {
+    if (!/^U[A-Z2-7]{55}$/.test(u.nkey)) throw new NatsServerStartError(`nats-server user nkey ${JSON.stringify(u.nkey)} is not a user nkey`);
+    entry.nkey = u.nkey;
+  } else {
+    checkText('user', u.user);
+    checkText('password', u.password);
+    Object.assign(entry, { user: u.user, password: u.password });
+  }
+  if (u.permissions) {
+    for (const subject of [...u.permissions.publish, ...u.permissions.subscribe]) {
+      if (!/^[^\s\u0000-\u001f\u007f]+$/.test(subject)) throw new NatsServerStartError(`nats-server permission subject ${JSON.stringify(subject)} is not a subject`);
+    }
+    entry.permissions = { publish: { allow: u.permissions.publish }, subscribe: { allow: u.permissions.subscribe } };
+  }
+  return entry;
+}
+
+function renderAuth(auth: NatsServerAuth, conf: Record<string, unknown>): void {
+  if ('token' in auth) {
+    checkText('token', auth.token);
+    conf.authorization = { token: auth.token };
+  } else if ('users' in auth) {
+    conf.authorization = { users: auth.users.map(renderUser) };
+    if (auth.noAuthUser !== undefined) {
+      if (!auth.users.some((u) => 'user' in u && u.user === auth.noAuthUser)) throw new NatsServerStartError(`nats-server no_auth_user ${JSON.stringify(auth.noAuthUser)} is not one of its users`);
+      conf.no_auth_user = auth.noAuthUser;
+    }
+  } else {
+    checkText('user', auth.user);
+    checkText('password', auth.password);
+    conf.authorization = { user: auth.user, password: auth.password };
+  }
+}
 
 /** What goes into the file. */
 export interface NatsServerConfigSettings {
@@ -75,16 +123,7 @@ export function renderNatsServerConfig(settings: NatsServerConfigSettings): stri
     ports_file_dir: settings.portsFileDir,
     jetstream,
   };
-  if (settings.auth) {
-    if ('token' in settings.auth) {
-      checkText('token', settings.auth.token);
-      conf.authorization = { token: settings.auth.token };
-    } else {
-      checkText('user', settings.auth.user);
-      checkText('password', settings.auth.password);
-      conf.authorization = { user: settings.auth.user, password: settings.auth.password };
-    }
-  }
+  if (settings.auth) renderAuth(settings.auth, conf);
   if (settings.monitorPort !== undefined) {
     if (!Number.isInteger(settings.monitorPort) || settings.monitorPort < 1 || settings.monitorPort > 65535) {
       throw new NatsServerStartError(`nats-server monitoring port ${settings.monitorPort} is not between 1 and 65535`);

@@ -53,7 +53,9 @@ export class OutputTail {
 /** Log a nats-server output line at its own level: [FTL]/[ERR] as errors, [WRN] as warnings, the rest as debug. */
 export function logNatsServerLine(logger: Logger, line: string): void {
   const text = `nats-server: ${line}`;
-  if (/\[(FTL|ERR)\]/.test(line)) logger.error(text);
+  // the only plain password is the guest's, which is no secret: a client without credentials is the guest anyway
+  if (/Plaintext passwords detected/.test(line)) logger.debug(text);
+  else if (/\[(FTL|ERR)\]/.test(line)) logger.error(text);
   else if (/\[WRN\]/.test(line)) logger.warning(text);
   else logger.debug(text);
 }

@@ -58,7 +58,11 @@ export class NatsServerProcess {
    * process is killed and NatsServerStartError is thrown with the server's last output.
    */
   static async start(opts: NatsServerSpawnOptions): Promise<NatsServerProcess> {
-    const output = new OutputTail(40, (line) => logNatsServerLine(opts.logger, line));
+    const lineWatchers = new Set<(line: string) => void>();
+    const output = new OutputTail(40, (line) => {
+      logNatsServerLine(opts.logger, line);
+      for (const watch of lineWatchers) watch(line);
+    });
     const child = spawn(opts.binary, ['-c', opts.configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     const killOnExit = () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -79,6 +83,7 @@ export class NatsServerProcess {
       throw new NatsServerStartError(`could not run ${opts.binary}: ${spawnError?.message ?? 'spawn failed'}`);
     }
     const proc = new NatsServerProcess(child, child.pid, output, exited);
+    proc.lineWatchers = lineWatchers;
     try {
       await proc.becomeReady(opts);
       return proc;
@@ -86,6 +91,32 @@ export class NatsServerProcess {
       await proc.kill().catch(() => undefined);
       throw new NatsServerStartError(`nats-server (${opts.binary} -c ${opts.configFile}) ${(e as Error).message}${proc.tailForError()}`);
     }
+  }
+
+  private lineWatchers = new Set<(line: string) => void>();
+
+  /**
+   * Ask the server to read its configuration file again (SIGHUP) and wait until it says it did
+   * ("Reloaded server configuration"). Throws NatsServerStartError with the server's words when
+   * it refuses the new file, or when it does not answer within `timeoutMs`.
+   */
+  reload(timeoutMs: number): Promise<void> {
+    if (this.exit) return Promise.reject(new NatsServerStartError(`nats-server (pid ${this.pid}) is not running: cannot reload its configuration`));
+    return new Promise((resolve, reject) => {
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        this.lineWatchers.delete(watch);
+        if (error) reject(error);
+        else resolve();
+      };
+      const watch = (line: string) => {
+        if (/Reloaded server configuration/.test(line)) done();
+        else if (/\[(ERR|FTL)\].*(reload|configuration)/i.test(line)) done(new NatsServerStartError(`nats-server refused its new configuration: ${line}`));
+      };
+      const timer = setTimeout(() => done(new NatsServerStartError(`nats-server (pid ${this.pid}) did not confirm the reload of its configuration within ${timeoutMs} ms${this.tailForError()}`)), timeoutMs);
+      this.lineWatchers.add(watch);
+      this.child.kill('SIGHUP');
+    });
   }
 
   /** Whether the process is still running. */

@@ -93,12 +93,14 @@ export class NatsServer {
   private restartTimer: NodeJS.Timeout | undefined;
   private restartTimes: number[] = [];
   private expectExit = false;
+  private auth: NatsServerAuth | undefined;
 
   constructor(private readonly opts: NatsServerOptions) {
     this.host = opts.host ?? '127.0.0.1';
     this.port = opts.port ?? 4222;
     this.logger = opts.logger ?? silentLogger;
     this.policy = opts.restart === false ? false : { ...DEFAULT_RESTART, ...(opts.restart ?? {}) };
+    this.auth = opts.auth;
     this.storeDir = path.resolve(opts.dir);
     this.configFile = path.join(this.storeDir, 'nats-server.conf');
     this.pidFile = path.join(this.storeDir, 'nats-server.pid');
@@ -152,6 +154,21 @@ export class NatsServer {
     });
   }
 
+  /**
+   * Replace the users the server accepts and their permissions, without a restart: the file is
+   * rewritten and a running server reloads it (clients whose user is gone are disconnected,
+   * the others keep their connections with the new permissions). Resolves once the server has
+   * confirmed the reload, or at once when it is not running (it starts with the new file).
+   */
+  updateAuth(auth: NatsServerAuth): Promise<void> {
+    return this.serialize(async () => {
+      this.auth = auth;
+      if (this.status !== 'running' || !this.current?.running) return; // the next spawn writes it
+      this.writeConfig();
+      await this.current.reload(this.opts.readyTimeoutMs ?? 20_000);
+    });
+  }
+
   /** Stop and start again on the same port and store (a planned restart, not counted by the policy). */
   restart(): Promise<void> {
     return this.serialize(async () => {
@@ -199,9 +216,8 @@ export class NatsServer {
     }
   }
 
-  private async spawn(): Promise<void> {
-    const binary = this.binary ?? findNatsServerBinary(this.opts.binary);
-    for (const name of fs.readdirSync(this.portsFileDir)) fs.rmSync(path.join(this.portsFileDir, name), { force: true });
+  /** Write the configuration file from the current settings (credentials included). */
+  private writeConfig(): void {
     const text = renderNatsServerConfig({
       serverName: this.opts.serverName ?? 'brine-master',
       host: this.host,
@@ -212,11 +228,17 @@ export class NatsServer {
       maxMemoryStore: this.opts.maxMemoryStore,
       pidFile: this.pidFile,
       portsFileDir: this.portsFileDir,
-      auth: this.opts.auth,
+      auth: this.auth,
       monitorPort: this.opts.monitorPort,
       debug: this.opts.debug,
     });
     fs.writeFileSync(this.configFile, text, { mode: 0o600 });
+  }
+
+  private async spawn(): Promise<void> {
+    const binary = this.binary ?? findNatsServerBinary(this.opts.binary);
+    for (const name of fs.readdirSync(this.portsFileDir)) fs.rmSync(path.join(this.portsFileDir, name), { force: true });
+    this.writeConfig();
     const proc = await NatsServerProcess.start({
       binary,
       configFile: this.configFile,

@@ -10,7 +10,7 @@ import type { MinionConfig } from '../../common/config';
 import { ConfigError } from '../../common/errors';
 import type { Logger } from '../../common/log';
 import { subscribeChunked, type ChunkedSubscription } from '../../common/nats/chunked';
-import { connectNats, type NatsConnectOptions } from '../../common/nats/connect';
+import type { NatsConnectOptions } from '../../common/nats/connect';
 import { BUS_CLIENT_NAMES, jobSubject, minionEventSubject, RESERVED_IDS, type JobPayload, type MinionEvent } from '../../common/protocol';
 import { publicKeysFingerprint } from '../../common/wire/fingerprint';
 import { loadOrCreateIdentity, type NodeIdentity, type PublicKeys } from '../../common/wire/keys';
@@ -25,7 +25,8 @@ import { JobReporter } from './job-reporter';
 import { MasterKeyPin } from './master-key';
 import { MasterSender } from './master-sender';
 import { StateRuns } from './state-runs';
-import { pause } from './wait';
+import { jittered, pause } from './wait';
+import { loginToBus } from './bus-login';
 
 /** How long running jobs may take to finish once the minion is asked to stop. */
 export const SHUTDOWN_GRACE_MS = 30_000;
@@ -33,8 +34,6 @@ export const SHUTDOWN_GRACE_MS = 30_000;
 export const RESTART_EVENT_AFTER_MS = 30_000;
 /** How long the minion waits for the master's answer to one auth request. */
 const AUTH_TIMEOUT_MS = 5_000;
-/** A first connection taking longer than this is worth a warning. */
-const SLOW_CONNECT_WARNING_MS = 10_000;
 /** How many recent jids are remembered to refuse a job delivered twice. */
 const REMEMBERED_JIDS = 1000;
 
@@ -123,8 +122,18 @@ export class MinionDaemon {
     this.running = new RunningJobs(config.cachedir);
     this.grains = new MinionRuntime(config, log).grains;
     try {
-      const nc = await this.connect();
-      if (nc) await this.serve(nc, identity);
+      while (!this.stopping.signal.aborted) {
+        const nc = await this.connect(identity);
+        if (!nc) break;
+        await this.serve(nc, identity);
+        const closed = await Promise.race([nc.closed().then((e) => e ?? new Error('closed')), this.stopRequested.then(() => undefined)]);
+        if (!closed || this.stopping.signal.aborted) break;
+        this.log.error(`The master's bus closed this minion's connection (${closed.message}); was its key deleted or rejected on the master? Logging in again`);
+        this.sub?.unsubscribe();
+        this.sub = undefined;
+        this.accepted = false;
+        await pause(jittered(1000), this.stopping.signal);
+      }
       await this.stopRequested;
       await this.shutdown();
     } finally {
@@ -132,25 +141,20 @@ export class MinionDaemon {
     }
   }
 
-  /** Connect (waiting as long as it takes), unless stopped first. */
-  private async connect(): Promise<NatsConnection | undefined> {
-    const connecting = connectNats({
-      ...this.opts.nats,
-      servers: this.config.master,
-      name: `${BUS_CLIENT_NAMES.minionPrefix}${this.id}`,
-      logger: this.log,
-      onStatus: (s) => this.onStatus(s),
+  /** Log in to the bus with the minion's key (asking to be accepted first when needed), unless stopped first. */
+  private async connect(identity: NodeIdentity): Promise<NatsConnection | undefined> {
+    const nc = await loginToBus({
+      id: this.id,
+      identity,
+      pin: new MasterKeyPin(this.config.pki_dir, this.config.master_finger),
+      connect: { ...this.opts.nats, servers: this.config.master, name: `${BUS_CLIENT_NAMES.minionPrefix}${this.id}`, logger: this.log, onStatus: (s) => this.onStatus(s) },
+      acceptanceWaitTime: this.config.acceptance_wait_time,
+      authTimeoutMs: AUTH_TIMEOUT_MS,
+      log: this.log,
+      signal: this.stopping.signal,
     });
-    this.log.info(`Connecting to the master's bus at ${this.config.master.join(', ')}`);
-    const slow = setTimeout(() => this.log.warning(`Cannot reach the master's bus at ${this.config.master.join(', ')} yet; still trying`), SLOW_CONNECT_WARNING_MS);
-    const first = await Promise.race([connecting, this.stopRequested.then(() => undefined)]).finally(() => clearTimeout(slow));
-    if (!first) {
-      connecting.then((late) => late.close()).catch(() => {});
-      return undefined;
-    }
-    this.nc = first;
-    this.log.info(`Connected to the master's bus at ${first.getServer()}`);
-    return first;
+    this.nc = nc;
+    return nc;
   }
 
   private onStatus(status: Status): void {

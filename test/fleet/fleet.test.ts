@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { AUTH_SUBJECT, jobSubject, MASTER_ID, returnSubject } from '../../common/protocol/subjects';
 import { decode, encode } from '../../common/wire/codec';
@@ -51,7 +51,8 @@ describe('fleet: master and three minions over NATS', function () {
     writeFleetTree(fleet);
     await fleet.startMaster();
     for (const id of CONTROLLERS) fleet.startMinion(id, grainsOf(id));
-    nc = await connect({ servers: fleet.url });
+    // the master's own bus identity: sees every subject, to prove what travels and that the minions check more than the server does
+    nc = await fleet.bus('master');
   });
 
   after(async () => {

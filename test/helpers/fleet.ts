@@ -8,6 +8,10 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from '../../common/nats/connect';
+import { loadIdentity } from '../../common/wire/keys';
+import { MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
 import { JobCache, type JobDetail } from '../../master/jobcache/index';
 import { MinionKeyStore } from '../../master/pki/store';
 
@@ -86,6 +90,20 @@ export class Fleet {
   /** The bus URL minions are given. */
   get url(): string {
     return `nats://127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * A raw connection to the bus as `who`: with the master's or the operator's key, with minion
+   * `id`'s own key, or as the guest (no credentials). The server gives each its permissions.
+   */
+  bus(who: 'master' | 'operator' | 'guest' | { minion: string }): Promise<NatsConnection> {
+    const name = typeof who === 'string' ? `test-${who}` : `test-${who.minion}`;
+    if (who === 'guest') return connectNats({ servers: this.url, name, waitOnFirstConnect: false });
+    const identity =
+      typeof who === 'string'
+        ? loadIdentity(path.join(this.masterDir, 'pki'), who === 'master' ? MASTER_ID : OPERATOR_ID)
+        : loadIdentity(path.join(this.rootOf(who.minion), 'etc/brine/pki/minion'), 'minion');
+    return connectNats({ servers: this.url, name, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, waitOnFirstConnect: false });
   }
 
   /** Write a file of the state tree. */

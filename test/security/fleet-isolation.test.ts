@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { readChunkHeaders } from '../../common/nats/chunk-headers';
 import { ChunkAssembler } from '../../common/nats/chunks';
 import { jobSubject, MASTER_ID } from '../../common/protocol/subjects';
@@ -153,7 +153,8 @@ describe('security: a real fleet keeps each minion to its own pillar and data', 
     await fleet.acceptWhenPending(IDS);
     await fleet.waitReady(IDS);
     masterPub = parsePublicDocument(fs.readFileSync(path.join(fleet.masterDir, 'pki', 'master.pub'), 'utf8'));
-    nc = await connect({ servers: fleet.url });
+    // the master's own bus identity: sees every subject, to prove what travels and that the minions check more than the server does
+    nc = await fleet.bus('master');
     const assembler = new ChunkAssembler();
     nc.subscribe('brine.>', {
       callback: (_e, m) => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { RETURNS_STREAM } from '../../common/nats/streams';
 import { AUTH_SUBJECT, MASTER_COMMAND_SUBJECT, MASTER_ID, minionEventSubject, OPERATOR_ID, returnSubject } from '../../common/protocol/subjects';
@@ -80,7 +80,8 @@ describe('security: the master refuses what is not from whom it claims', functio
     for (const id of IDS) fleet.startMinion(id, { role: 'web' });
     await fleet.acceptWhenPending(IDS);
     await fleet.waitReady(IDS);
-    nc = await connect({ servers: fleet.url });
+    // the master's own bus identity: sees every subject, to prove what travels and that the minions check more than the server does
+    nc = await fleet.bus('master');
     js = jetstream(nc);
     masterPub = parsePublicDocument(fs.readFileSync(path.join(fleet.masterDir, 'pki', 'master.pub'), 'utf8'));
     operator = loadIdentity(path.join(fleet.masterDir, 'pki'), OPERATOR_ID);
