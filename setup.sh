@@ -5,11 +5,15 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if ! command -v nats-server >/dev/null 2>&1; then
-  echo "==> installing nats-server from Debian's packages"
+# nats-server: the bus; openssl: the bus's TLS certificates (nats.tls)
+missing=()
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing ${missing[*]} from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq nats-server >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 echo "==> installing npm packages (exact versions from the committed lock file; install scripts approved in package.json)"

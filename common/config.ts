@@ -39,6 +39,8 @@ export interface MinionConfig {
   pki_dir: string;
   /** Seconds between authentication attempts while the key is pending. */
   acceptance_wait_time: number;
+  /** The CA certificate (PEM file) of the master's bus when it speaks TLS (its pki_dir/bus-tls/ca.pem); null = plain. */
+  master_tls_ca: string | null;
   /** The whole parsed file merged over the defaults, for `opts` in templates and config.get. */
   raw: Dict;
 }
@@ -83,6 +85,7 @@ export function loadMinionConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
     master_finger: typeof data.master_finger === 'string' && data.master_finger ? data.master_finger : null,
     pki_dir: data.pki_dir ? resolvePath(base, String(data.pki_dir), 'pki_dir', file) : underRoot('/etc/brine/pki/minion'),
     acceptance_wait_time: positiveNumber(data.acceptance_wait_time, 10, 'acceptance_wait_time', file),
+    master_tls_ca: data.master_tls_ca ? resolvePath(base, String(data.master_tls_ca), 'master_tls_ca', file) : null,
     raw: {},
   };
   cfg.raw = { ...data, ...Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'raw')) };

@@ -46,8 +46,11 @@ export class MasterClient {
   static async connect(config: MasterConfig): Promise<MasterClient> {
     const busFile = masterPaths(config).busFile;
     let servers: string[];
+    let tlsCa: string | undefined;
     try {
-      servers = (JSON.parse(fs.readFileSync(busFile, 'utf8')) as { servers: string[] }).servers;
+      const bus = JSON.parse(fs.readFileSync(busFile, 'utf8')) as { servers: string[]; tls_ca?: string };
+      servers = bus.servers;
+      tlsCa = bus.tls_ca;
     } catch {
       throw new BrineError(`The master is not running (no ${busFile}): start it with 'brine master'`);
     }
@@ -61,7 +64,7 @@ export class MasterClient {
     let nc: NatsConnection;
     try {
       const credentials = { nkey: { sign: operator.privateKeys.sign, verify: operator.publicKeys.sign } };
-      nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, credentials, waitOnFirstConnect: false, connectTimeoutMs: 3000 });
+      nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, credentials, ...(tlsCa ? { tlsCaFile: tlsCa } : {}), waitOnFirstConnect: false, connectTimeoutMs: 3000 });
     } catch (e) {
       throw new BrineError(`Cannot reach the master's bus at ${servers.join(', ')}: ${(e as Error).message}`);
     }

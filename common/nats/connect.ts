@@ -33,6 +33,8 @@ export interface NatsConnectOptions {
   pingIntervalMs?: number;
   /** Unanswered pings before the connection is declared stale and redialled (default 3). */
   maxPingOut?: number;
+  /** Speak TLS only, trusting this CA certificate (PEM file) for the server's certificate. */
+  tlsCaFile?: string;
   /** Called with every connection status (disconnect, reconnect, error, ...). */
   onStatus?: (status: Status) => void;
   /** Logs disconnects and reconnects (warning/info); never credentials. */
@@ -156,6 +158,7 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     servers,
     name: opts.name,
     ...auth,
+    ...(opts.tlsCaFile ? { tls: { caFile: opts.tlsCaFile } } : {}),
     maxReconnectAttempts: -1,
     reconnectTimeWait: opts.reconnectTimeWaitMs ?? 2000,
     reconnectJitter: opts.reconnectJitterMs ?? 1000,

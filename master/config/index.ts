@@ -21,6 +21,11 @@ export interface MasterNatsConfig {
   binary?: string;
   /** Port of the embedded server's HTTP monitoring endpoint (on `host`); off by default. */
   monitor_port?: number;
+  /**
+   * TLS for the embedded server (`nats.tls: true`, or `{names: [...]}` with the host names and
+   * addresses minions use to reach the master): the master makes a CA and a server certificate.
+   */
+  tls?: { names: string[] };
 }
 
 /** The options Brine reads from a master config; everything else is kept in `raw`. */
@@ -92,11 +97,26 @@ export function loadMasterConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
       port,
       ...(nats.binary ? { binary: resolvePath(base, String(nats.binary), 'nats.binary', file) } : {}),
       ...(nats.monitor_port !== undefined ? { monitor_port: Math.floor(positiveNumber(nats.monitor_port, 8222, 'nats.monitor_port', file)) } : {}),
+      ...natsTls(nats.tls, file),
     },
     raw: {},
   };
   cfg.raw = { ...data, ...Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'raw')) };
   return cfg;
+}
+
+function natsTls(v: unknown, file: string): { tls?: { names: string[] } } {
+  if (v === undefined || v === null || v === false) return {};
+  if (v === true) return { tls: { names: [] } };
+  if (isDict(v) && (v.names === undefined || (Array.isArray(v.names) && v.names.every((n) => typeof n === 'string' || typeof n === 'number')))) {
+    return { tls: { names: ((v.names as unknown[] | undefined) ?? []).map(String) } };
+  }
+  throw new ConfigError(`nats.tls must be True or a mapping with a list of host names and addresses in names, got ${JSON.stringify(v)}`, { file });
+}
+
+/** Where the bus's TLS CA and server certificate live (made by the master when nats.tls is on). */
+export function busTlsDir(cfg: Pick<MasterConfig, 'pki_dir'>): string {
+  return path.join(cfg.pki_dir, 'bus-tls');
 }
 
 /** The files the master keeps under its cachedir. */

@@ -19,7 +19,8 @@ import { publicKeysFingerprint } from '../../common/wire/fingerprint';
 import type { NodeIdentity } from '../../common/wire/keys';
 import { ReplayGuard } from '../../common/wire/replay';
 import { loadMasterIdentity, loadOperatorIdentity } from '../config/identity';
-import { masterPaths, type MasterConfig } from '../config/index';
+import { busTlsDir, masterPaths, type MasterConfig } from '../config/index';
+import { ensureBusTls } from '../nats/tls-files';
 import { JobCache } from '../jobcache/index';
 import { startMasterNats, type MasterNats } from '../nats/index';
 import { MinionKeyStore } from '../pki/store';
@@ -79,6 +80,8 @@ export class MasterDaemon {
     const operator = loadOperatorIdentity(config);
     const keys = new MinionKeyStore(config.pki_dir);
     const embedded = config.nats.servers.length === 0;
+    const tls = embedded && config.nats.tls ? ensureBusTls(busTlsDir(config), [...config.nats.tls.names, ...(config.nats.host !== '0.0.0.0' && config.nats.host !== '::' ? [config.nats.host] : [])]) : undefined;
+    if (tls?.made.length) log.info(`Made the bus's TLS files ${tls.made.join(', ')}: give minions ${tls.caFile} as master_tls_ca`);
     const access = embedded ? new BusAccess({ keys, masterKeys: identity.publicKeys, operatorKeys: operator.publicKeys, log }) : undefined;
     const cache = new JobCache(paths.jobCache, { onError: (e) => log.error(`Job cache: ${e.message}`) });
     let bus: MasterNats | undefined;
@@ -93,6 +96,7 @@ export class MasterDaemon {
                 host: config.nats.host,
                 port: config.nats.port,
                 auth: (access as BusAccess).currentAuth(),
+                ...(tls ? { tls: { certFile: tls.certFile, keyFile: tls.keyFile } } : {}),
                 ...(config.nats.binary ? { binary: config.nats.binary } : {}),
                 ...(config.nats.monitor_port ? { monitorPort: config.nats.monitor_port } : {}),
                 logger: log,
@@ -101,7 +105,7 @@ export class MasterDaemon {
       );
       log.info(`Bus: ${bus.mode} nats-server at ${bus.servers.join(', ')}`);
       if (access && bus.server) access.follow(bus.server);
-      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, logger: log });
+      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, ...(tls ? { tlsCaFile: tls.caFile } : {}), logger: log });
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc);
       await ensureBrineStreams(jsm);
@@ -111,7 +115,7 @@ export class MasterDaemon {
       daemon.access = access;
       const events = new EventPublisher(js, identity.privateKeys, operator.publicKeys, log);
       daemon.serve(events, operator, paths.replayDir);
-      writeFileAtomic(paths.busFile, JSON.stringify({ servers: bus.servers, pid: process.pid }) + '\n', 0o600);
+      writeFileAtomic(paths.busFile, JSON.stringify({ servers: bus.servers, pid: process.pid, ...(tls ? { tls_ca: tls.caFile } : {}) }) + '\n', 0o600);
       await events.master({ type: 'master-start', at: Date.now(), fingerprint: daemon.fingerprint });
       daemon.events = events;
       log.info(`Master started (fingerprint ${daemon.fingerprint})`);

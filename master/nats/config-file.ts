@@ -81,6 +81,8 @@ export interface NatsServerConfigSettings {
   monitorPort?: number;
   /** nats-server's own debug logging. */
   debug?: boolean;
+  /** Serve clients over TLS only, with this certificate and key. */
+  tls?: { certFile: string; keyFile: string };
 }
 
 /** nats-server's limit on max_payload (its default max_pending). */
@@ -129,6 +131,11 @@ export function renderNatsServerConfig(settings: NatsServerConfigSettings): stri
       throw new NatsServerStartError(`nats-server monitoring port ${settings.monitorPort} is not between 1 and 65535`);
     }
     conf.http = `${host}:${settings.monitorPort}`;
+  }
+  if (settings.tls) {
+    checkText('tls cert_file', settings.tls.certFile);
+    checkText('tls key_file', settings.tls.keyFile);
+    conf.tls = { cert_file: settings.tls.certFile, key_file: settings.tls.keyFile, timeout: 5 };
   }
   if (settings.debug) conf.debug = true;
   return `${JSON.stringify(conf, null, 2)}\n`;

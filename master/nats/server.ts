@@ -57,6 +57,8 @@ export interface NatsServerOptions {
   restart?: Partial<RestartPolicy> | false;
   /** nats-server's own debug output (forwarded to the logger at debug level). */
   debug?: boolean;
+  /** Serve clients over TLS only, with this certificate and key. */
+  tls?: { certFile: string; keyFile: string };
   logger?: Logger;
 }
 
@@ -231,6 +233,7 @@ export class NatsServer {
       auth: this.auth,
       monitorPort: this.opts.monitorPort,
       debug: this.opts.debug,
+      tls: this.opts.tls,
     });
     fs.writeFileSync(this.configFile, text, { mode: 0o600 });
   }

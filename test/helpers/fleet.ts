@@ -74,6 +74,8 @@ export class Fleet {
   private port = 0;
   /** Set before startMaster to open nats-server's HTTP monitoring on this port. */
   monitorPort?: number;
+  /** Serve the bus over TLS (the master makes its CA; minions and bus() trust it). */
+  tls = false;
 
   /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
   constructor(
@@ -92,18 +94,24 @@ export class Fleet {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** The CA certificate of the bus when `tls` is on. */
+  get tlsCaFile(): string {
+    return path.join(this.masterDir, 'pki', 'bus-tls', 'ca.pem');
+  }
+
   /**
    * A raw connection to the bus as `who`: with the master's or the operator's key, with minion
    * `id`'s own key, or as the guest (no credentials). The server gives each its permissions.
    */
   bus(who: 'master' | 'operator' | 'guest' | { minion: string }): Promise<NatsConnection> {
     const name = typeof who === 'string' ? `test-${who}` : `test-${who.minion}`;
-    if (who === 'guest') return connectNats({ servers: this.url, name, waitOnFirstConnect: false });
+    const tls = this.tls ? { tlsCaFile: this.tlsCaFile } : {};
+    if (who === 'guest') return connectNats({ servers: this.url, name, ...tls, waitOnFirstConnect: false });
     const identity =
       typeof who === 'string'
         ? loadIdentity(path.join(this.masterDir, 'pki'), who === 'master' ? MASTER_ID : OPERATOR_ID)
         : loadIdentity(path.join(this.rootOf(who.minion), 'etc/brine/pki/minion'), 'minion');
-    return connectNats({ servers: this.url, name, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, waitOnFirstConnect: false });
+    return connectNats({ servers: this.url, name, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, ...tls, waitOnFirstConnect: false });
   }
 
   /** Write a file of the state tree. */
@@ -145,7 +153,7 @@ export class Fleet {
         `pki_dir: '${path.join(this.masterDir, 'pki')}'`,
         'timeout: 3',
         'worker_threads: 2',
-        `nats: {host: 127.0.0.1, port: ${this.port}${this.monitorPort ? `, monitor_port: ${this.monitorPort}` : ''}}`,
+        `nats: {host: 127.0.0.1, port: ${this.port}${this.monitorPort ? `, monitor_port: ${this.monitorPort}` : ''}${this.tls ? ', tls: {names: [localhost]}' : ''}}`,
         this.masterExtra,
       ].join('\n') + '\n',
     );
@@ -176,6 +184,7 @@ export class Fleet {
         `master: '${this.url}'`,
         `root_dir: '${root}'`,
         'acceptance_wait_time: 0.2',
+        this.tls ? `master_tls_ca: '${this.tlsCaFile}'` : '',
         `grains: ${JSON.stringify(allGrains)}`,
         extra,
       ].join('\n') + '\n',
