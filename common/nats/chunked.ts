@@ -72,7 +72,8 @@ export function subscribeChunked(nc: NatsConnection, subject: string, opts: Chun
     ...opts.assembler,
     onDrop: (id, reason, kind) => {
       opts.assembler?.onDrop?.(id, reason, kind);
-      if (kind !== 'closed') report(new Error(`chunked transfer ${id} dropped: ${reason}`));
+      // a failed integrity check also throws from add(), reported below: one line per refused transfer
+      if (kind !== 'closed' && kind !== 'integrity') report(new Error(`chunked transfer ${id} dropped: ${reason}`));
     },
   });
   const sub: Subscription = nc.subscribe(subject);

@@ -263,11 +263,7 @@ describe('security: forged jobs on the wire against a real brine minion', functi
     assert.ok(m.count(new RegExp(`^\\[WARNING \\] brine\\.job\\.${ID}: .*${bad}`)) >= 1, m.log());
   });
 
-  // HOLE (logging only; nothing runs): common/nats/chunks.ts ChunkAssembler.complete() reports a
-  // failed sha256 through onDrop AND throws a ChunkError, and common/nats/chunked.ts logs both, so
-  // one refused transfer gives two warnings ("chunked transfer X dropped: sha256 or size mismatch"
-  // and "transfer X failed its integrity check"). Reproduce: this test with it.skip -> it.
-  it.skip('logs a chunked job that fails its sha256 exactly once', async () => {
+  it('logs a chunked job that fails its sha256 exactly once', async () => {
     const { bad } = sendBadSha('bad-sha-once');
     await barrier();
     assert.equal(m.count(new RegExp(bad)), 1, m.log());
