@@ -28,6 +28,8 @@ export interface AuthDeps {
   events: EventPublisher;
   autoAccept: boolean;
   log: Logger;
+  /** Ids already logged as pending since the master started (a pending minion asks every acceptance_wait_time). */
+  pendingLogged?: Set<string>;
 }
 
 /** The answer to an auth request, and whether it accepted a key just now (auto_accept). */
@@ -66,7 +68,10 @@ export function handleAuthRequest(deps: AuthDeps, bytes: Uint8Array): AuthAnswer
         acceptedNow = true;
       }
       reply = { status, master_pub: '' };
-      if (status === 'pending') deps.log.info(`New minion key pending: ${id} (brine key accept ${id})`);
+      if (status === 'pending' && !deps.pendingLogged?.has(id)) {
+        deps.pendingLogged?.add(id);
+        deps.log.info(`New minion key pending: ${id} (brine key accept ${id})`);
+      } else if (status !== 'pending') deps.pendingLogged?.delete(id);
       if (status === 'denied') deps.log.warning(`Minion ${id} presented a key that differs from its stored one: denied (see brine key list denied)`);
     } catch (e) {
       reply = { status: 'refused', master_pub: '', error: (e as Error).message };

@@ -139,6 +139,7 @@ export class MasterDaemon {
     const replay = ReplayGuard.open(replayDir);
     // auth requests come from anyone on the bus: their own guard, so a flood of them cannot fill the one of operator commands
     const authReplay = ReplayGuard.open(path.join(replayDir, 'auth'), { capacity: 100_000 });
+    const pendingLogged = new Set<string>();
     const dispatcher = new JobDispatcher({
       nc: this.nc,
       cache: this.cache,
@@ -159,7 +160,7 @@ export class MasterDaemon {
         queue: QUEUE_GROUP,
         callback: (err, msg) => {
           if (err) return;
-          const answer = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log }, msg.data);
+          const answer = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log, pendingLogged }, msg.data);
           if (!answer || !msg.reply) return;
           // a key accepted just now: the minion may connect with it once the server knows it
           if (answer.acceptedNow && this.access) void this.access.sync().then(() => msg.respond(answer.reply));

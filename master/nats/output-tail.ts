@@ -55,6 +55,8 @@ export function logNatsServerLine(logger: Logger, line: string): void {
   const text = `nats-server: ${line}`;
   // the only plain password is the guest's, which is no secret: a client without credentials is the guest anyway
   if (/Plaintext passwords detected/.test(line)) logger.debug(text);
+  // a minion whose key is not accepted (yet) tries its key first, then asks as the guest
+  else if (/\[ERR\].* - authentication error - Nkey /.test(line)) logger.warning(text);
   else if (/\[(FTL|ERR)\]/.test(line)) logger.error(text);
   else if (/\[WRN\]/.test(line)) logger.warning(text);
   else logger.debug(text);
