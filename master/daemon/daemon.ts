@@ -21,7 +21,7 @@ import { ReplayGuard } from '../../common/wire/replay';
 import { loadMasterIdentity, loadOperatorIdentity } from '../config/identity';
 import { busTlsDir, masterPaths, type MasterConfig } from '../config/index';
 import { ensureBusTls } from '../nats/tls-files';
-import { JobCache } from '../jobcache/index';
+import { JobCache, JobCacheWriteError } from '../jobcache/index';
 import { startMasterNats, type MasterNats } from '../nats/index';
 import { MinionKeyStore } from '../pki/store';
 import { handleAuthRequest } from './auth';
@@ -83,7 +83,10 @@ export class MasterDaemon {
     const tls = embedded && config.nats.tls ? ensureBusTls(busTlsDir(config), [...config.nats.tls.names, ...(config.nats.host !== '0.0.0.0' && config.nats.host !== '::' ? [config.nats.host] : [])]) : undefined;
     if (tls?.made.length) log.info(`Made the bus's TLS files ${tls.made.join(', ')}: give minions ${tls.caFile} as master_tls_ca`);
     const access = embedded ? new BusAccess({ keys, masterKeys: identity.publicKeys, operatorKeys: operator.publicKeys, log }) : undefined;
-    const cache = new JobCache(paths.jobCache, { onError: (e) => log.error(`Job cache: ${e.message}`) });
+    const cache = new JobCache(paths.jobCache, {
+      onError: (e) => log.error(`Job cache: ${e.message}`),
+      onRecovered: (downMs, r) => log.warning(`Job cache: writing again after ${Math.round(downMs / 1000)} s; ${r.stored + r.duplicates + r.rejected} waiting record(s) written`),
+    });
     let bus: MasterNats | undefined;
     let nc: NatsConnection | undefined;
     try {
@@ -219,9 +222,14 @@ export class MasterDaemon {
   private finish(jid: string, silent: string[]): void {
     if (this.stopped) return;
     try {
-      this.cache.finishJob(jid);
-      const job = this.cache.getJob(jid);
-      const pick = (state: string) => (job?.returns ?? []).filter((r) => r.state === state).map((r) => r.minion);
+      try {
+        this.cache.finishJob(jid);
+      } catch (e) {
+        if (!(e instanceof JobCacheWriteError)) throw e;
+        this.opts.log.error(e.message); // queued: the job is closed in the job cache after its returns
+      }
+      const states = [...this.cache.returnStates(jid)];
+      const pick = (state: string) => states.filter(([, s]) => s === state).map(([minion]) => minion);
       const noResponse = pick('no-response');
       if (noResponse.length) this.opts.log.warning(`Job ${jid}: no response from ${noResponse.join(', ')}`);
       void this.events.job({ type: 'done', jid, answered: pick('answered'), failed: pick('failed'), noResponse, at: Date.now() }, `${jid}.done`);
@@ -238,7 +246,15 @@ export class MasterDaemon {
     this.access?.close();
     for (const sub of this.subs) sub.unsubscribe();
     this.orchestrations?.stop();
-    await Promise.all(this.runs.map((r) => r.stop()));
+    const consumersStopped = Promise.all(this.runs.map((r) => r.stop()));
+    try {
+      this.cache.flush();
+    } catch (e) {
+      // returns waiting for a job cache that cannot be written would hold the stop forever: closing it hands them back to the stream
+      this.opts.log.error(`Job cache: ${(e as Error).message}; the returns not written are left in the stream for the next start`);
+      this.cache.close();
+    }
+    await consumersStopped;
     this.tracker.stop();
     try {
       this.cache.flush();

@@ -1,7 +1,9 @@
 /**
  * What minions say about jobs (BRINE_RETURNS, brine.ret.<jid>.<minion>): checked against the
  * accepted key of the minion the subject names, then stored in the job cache (started,
- * return), fed to the job tracker (progress) and re-published as job events for the CLI.
+ * return), fed to the job tracker (progress) and re-published as job events for the CLI. A
+ * message is acknowledged only once the job cache has written it; while it cannot (disk full)
+ * the events still go out, and the message waits, or is delivered again, until it is written.
  */
 import type { Logger } from '../../common/log';
 import type { StreamMessage } from '../../common/nats/stream-reassembly';
@@ -59,7 +61,8 @@ export async function handleReturnMessage(deps: ReturnsDeps, msg: StreamMessage)
       void deps.events.job({ type: 'progress', jid, minion, done: payload.done, total: payload.total, ...(payload.current ? { current: payload.current } : {}), at: payload.at });
       return;
     case 'return': {
-      const outcome = await deps.cache.recordReturn({
+      // queued first, so that a job ended by this return is closed after it is written
+      const stored = deps.cache.recordReturn({
         jid,
         minion,
         data: payload.data,
@@ -68,12 +71,15 @@ export async function handleReturnMessage(deps: ReturnsDeps, msg: StreamMessage)
         startedAt: payload.startedAt,
         finishedAt: payload.finishedAt,
       });
-      if (outcome === 'rejected') deps.log.warning(`Return of ${minion} for job ${jid} could not be stored (see the job's errors)`);
+      // the CLI and the tracker hear of it now, even while the job cache cannot be written (disk full)
       await deps.events.job(
         { type: 'ret', jid, minion, data: payload.data, retcode: payload.retcode, success: payload.success && payload.retcode === 0, outputter: payload.outputter, at: Date.now() },
         `${jid}.${minion}.ret`,
       );
       deps.tracker.answered(jid, minion);
+      // acknowledged only once written: a return the job cache could not take yet is delivered again
+      const outcome = await stored;
+      if (outcome === 'rejected') deps.log.warning(`Return of ${minion} for job ${jid} could not be stored (see the job's errors)`);
       return;
     }
   }

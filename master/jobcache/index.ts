@@ -3,6 +3,7 @@
  * targeted minion's return, so that `brine jobs list|show` and a restarted master see it all.
  */
 export { JobCache, type JobCacheOptions } from './job-cache';
+export { JobCacheWriteError } from './write-errors';
 export { JidGenerator, formatJid, isJid, jidToTime, newJid } from '../../common/jid';
 export { SCHEMA_VERSION } from './schema';
 export type {

@@ -2,7 +2,10 @@
  * The master's job cache: one SQLite file (WAL, foreign keys, busy timeout) holding known
  * minions, jobs and every minion's return. Returns are queued and written in batches, one
  * transaction per batch, on a short timer or when enough are queued; reads see what was flushed.
- * Several JobCache instances (processes) may open the same file: readers never block the writer.
+ * When the file cannot be written (disk full, I/O error, locked) the queue is kept, in order, and
+ * retried with a growing delay until it can be written again; nothing queued is dropped, and a
+ * job that ends meanwhile is closed after its returns. Several JobCache instances (processes)
+ * may open the same file: readers never block the writer.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -10,7 +13,7 @@ import * as path from 'node:path';
 import { BrineError } from '../../common/errors';
 import { JobStore, registerFnmatch } from './jobs';
 import { MinionStore } from './minions';
-import { ReturnWriter } from './return-writer';
+import { ReturnWriter, stateRank } from './return-writer';
 import { migrate, requireCurrentSchema } from './schema';
 import type {
   FlushResult,
@@ -24,8 +27,13 @@ import type {
   ReturnErrorRecord,
   ReturnInput,
   ReturnOutcome,
+  ReturnState,
 } from './types';
 import { identifyReturn, validateReturn, validateStarted } from './validate-return';
+import { fileErrorOf, JobCacheWriteError, writeFailure } from './write-errors';
+
+/** Longest wait between two attempts to write what is queued while the file cannot be written. */
+const MAX_RETRY_MS = 2_000;
 
 /** How a JobCache opens its file and batches its writes. */
 export interface JobCacheOptions {
@@ -41,13 +49,21 @@ export interface JobCacheOptions {
   now?: () => number;
   /** Called after every flush that wrote something. */
   onFlush?: (result: FlushResult) => void;
-  /** Called when a timed flush fails (the returns stay queued and are retried). Default: a process warning. */
+  /**
+   * Called when writing fails (what is queued stays queued and is retried): when writes start
+   * failing, then at most every `reportEveryMs` while they keep failing. Default: a process warning.
+   */
   onError?: (err: Error) => void;
+  /** While writes keep failing, onError is called again at most this often (default 60 000 ms). */
+  reportEveryMs?: number;
+  /** Called when what was queued could be written again after writes had failed for `downMs`. */
+  onRecovered?: (downMs: number, result: FlushResult) => void;
 }
 
 type Pending =
   | { kind: 'return'; input: ReturnInput; receivedAt: number; settle: Settle }
-  | { kind: 'started'; jid: string; minion: string; startedAt: number; receivedAt: number; settle: Settle };
+  | { kind: 'started'; jid: string; minion: string; startedAt: number; receivedAt: number; settle: Settle }
+  | { kind: 'finish'; jid: string; at: number; receivedAt: number; settle: Settle };
 
 interface Settle {
   resolve: (outcome: ReturnOutcome) => void;
@@ -67,9 +83,15 @@ export class JobCache {
   private readonly flushIntervalMs: number;
   private readonly onFlush?: (result: FlushResult) => void;
   private readonly onError: (err: Error) => void;
+  private readonly reportEveryMs: number;
+  private readonly onRecovered?: (downMs: number, result: FlushResult) => void;
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Since when writes fail (null while they work), when that was last reported, and how many retries failed. */
+  private failingSince: number | null = null;
+  private lastReport = 0;
+  private retries = 0;
 
   /** Open (and create or upgrade, unless read-only) the job cache at `file`. */
   constructor(file: string, opts: JobCacheOptions = {}) {
@@ -79,6 +101,8 @@ export class JobCache {
     this.flushIntervalMs = Math.max(0, opts.flushIntervalMs ?? 50);
     this.onFlush = opts.onFlush;
     this.onError = opts.onError ?? ((err) => process.emitWarning(`job cache flush failed: ${err.message}`));
+    this.reportEveryMs = opts.reportEveryMs ?? 60_000;
+    this.onRecovered = opts.onRecovered;
     if (!opts.readonly) createPrivateFile(file);
     try {
       this.db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
@@ -110,10 +134,19 @@ export class JobCache {
     return this.db.pragma('journal_mode', { simple: true }) as string;
   }
 
-  /** Store a new job; each expected minion starts as running. See JobStore.createJob. */
+  /**
+   * Store a new job; each expected minion starts as running. See JobStore.createJob. Throws
+   * JobCacheWriteError when the file cannot be written (the job is then not recorded).
+   */
   createJob(input: JobInput): JobRecord {
     this.checkOpen();
-    return this.jobs.createJob(input);
+    try {
+      return this.jobs.createJob(input);
+    } catch (err) {
+      const fileError = fileErrorOf(err);
+      if (!fileError) throw err;
+      throw writeFailure(this.file, fileError, `job ${input.jid ?? '(new)'}`, '; the job is not recorded');
+    }
   }
 
   /**
@@ -137,7 +170,8 @@ export class JobCache {
 
   /**
    * Write every queued return in one transaction now. If the transaction fails the returns stay
-   * queued (nothing is lost) and the error is thrown.
+   * queued (nothing is lost), are retried on a timer, and the error is thrown (a
+   * JobCacheWriteError when the file cannot be written).
    */
   flush(): FlushResult {
     this.clearTimer();
@@ -150,7 +184,10 @@ export class JobCache {
       outcomes = this.writeBatch(this.writer, batch);
     } catch (err) {
       this.queue = batch.concat(this.queue);
-      throw err;
+      const fileError = fileErrorOf(err);
+      const failure = fileError ? writeFailure(this.file, fileError, `${this.queue.length} waiting record(s)`, '; they are kept in order and written once it can be written again') : (err as Error);
+      this.writeFailed(failure);
+      throw failure;
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
@@ -159,15 +196,64 @@ export class JobCache {
       else result.rejected++;
       item.settle.resolve(outcome);
     });
+    if (this.failingSince !== null) {
+      const downMs = this.now() - this.failingSince;
+      this.failingSince = null;
+      this.retries = 0;
+      this.onRecovered?.(downMs, result);
+    }
     this.onFlush?.(result);
     return result;
   }
 
-  /** Close a job: minions still running become no-response. Returns those minions, sorted. */
-  finishJob(jid: string, at?: number): string[] {
+  /**
+   * Close a job: minions still running become no-response. Returns those minions, sorted.
+   * When the file cannot be written, the closing is queued behind the job's returns (written
+   * with them once it can be) and JobCacheWriteError is thrown; returnStates tells the outcome.
+   */
+  finishJob(jid: string, at: number = this.now()): string[] {
     this.checkOpen();
-    this.flush();
-    return this.jobs.finishJob(jid, at);
+    try {
+      this.flush();
+    } catch (err) {
+      if (!(err instanceof JobCacheWriteError)) throw err;
+      void this.enqueue((settle) => ({ kind: 'finish', jid, at, receivedAt: this.now(), settle }));
+      throw new JobCacheWriteError(`job ${jid} is closed once the job cache can be written: ${err.message}`, err.code);
+    }
+    try {
+      return this.jobs.finishJob(jid, at);
+    } catch (err) {
+      const fileError = fileErrorOf(err);
+      if (!fileError) throw err;
+      const failure = writeFailure(this.file, fileError, `the end of job ${jid}`, '; it is kept and written once it can be written again');
+      void this.enqueue((settle) => ({ kind: 'finish', jid, at, receivedAt: this.now(), settle }));
+      this.writeFailed(failure);
+      throw failure;
+    }
+  }
+
+  /**
+   * Each minion's state in job `jid` as the job cache holds it once what is queued is written
+   * (the states getJob shows when nothing is queued); empty for a job not in the file.
+   */
+  returnStates(jid: string): Map<string, ReturnState> {
+    this.checkOpen();
+    const job = this.jobs.getJob(jid);
+    if (!job) return new Map();
+    const states = new Map<string, ReturnState>(job.returns.map((r) => [r.minion, r.state]));
+    const advance = (minion: string, state: ReturnState) => {
+      if (stateRank(state) > stateRank(states.get(minion) ?? 'running')) states.set(minion, state);
+    };
+    for (const item of this.queue) {
+      if (item.kind === 'finish') {
+        if (item.jid === jid) for (const [minion, state] of states) if (state === 'running') states.set(minion, 'no-response');
+      } else if (item.kind === 'return' && (item.input as { jid?: unknown } | null)?.jid === jid) {
+        const checked = validateReturn(item.input);
+        if ('row' in checked) advance(checked.row.minion, checked.row.state);
+        else if (checked.rejected.minion !== null) advance(checked.rejected.minion, 'failed');
+      }
+    }
+    return states;
   }
 
   /** Jobs newest first, with counts. */
@@ -269,18 +355,34 @@ export class JobCache {
     if (this.closed) return;
     try {
       this.flush();
-    } catch (err) {
-      this.onError(err as Error);
-      if (this.timer === null && this.queue.length > 0) {
-        this.timer = setTimeout(() => this.timedFlush(), Math.max(this.flushIntervalMs, 100));
-        this.timer.unref();
-      }
+    } catch {
+      // reported by flush (writeFailed), which also set the next attempt
     }
+  }
+
+  /** Writing failed: report it (once, then every reportEveryMs) and try again later, waiting longer each time. */
+  private writeFailed(err: Error): void {
+    const now = this.now();
+    if (this.failingSince === null) {
+      this.failingSince = now;
+      this.lastReport = now;
+      this.onError(err);
+    } else if (now - this.lastReport >= this.reportEveryMs) {
+      this.lastReport = now;
+      this.onError(err);
+    }
+    if (this.closed || this.timer !== null || this.queue.length === 0) return;
+    const base = Math.max(this.flushIntervalMs, 100);
+    const delay = Math.min(base * 2 ** Math.min(this.retries, 16), Math.max(base, MAX_RETRY_MS));
+    this.retries++;
+    this.timer = setTimeout(() => this.timedFlush(), delay);
+    this.timer.unref();
   }
 
   /** One transaction for the batch; each item in its own savepoint, so one bad item cannot spoil the others. */
   private writeBatch(writer: ReturnWriter, batch: Pending[]): ReturnOutcome[] {
     const one = this.db.transaction((item: Pending): ReturnOutcome => {
+      if (item.kind === 'finish') return this.finishQueued(item.jid, item.at);
       if (item.kind === 'started') {
         const bad = validateStarted(item.jid, item.minion, item.startedAt);
         if (bad) {
@@ -301,13 +403,25 @@ export class JobCache {
         try {
           return one(item);
         } catch (err) {
-          if (!(err instanceof Database.SqliteError) || isLockError(err)) throw err;
+          if (!(err instanceof Database.SqliteError) || fileErrorOf(err)) throw err;
+          if (item.kind === 'finish') return 'rejected';
           writer.recordError({ error: `could not be stored: ${err.message}`, ...identify(item) }, item.receivedAt);
           return 'rejected';
         }
       }),
     );
     return all.immediate(batch);
+  }
+
+  /** A job's closing that waited in the queue: 'rejected' if the job is not in the file. */
+  private finishQueued(jid: string, at: number): ReturnOutcome {
+    try {
+      this.jobs.finishJob(jid, at);
+      return 'stored';
+    } catch (err) {
+      if (err instanceof Database.SqliteError) throw err;
+      return 'rejected'; // an unknown job: nothing to close
+    }
   }
 
   private clearTimer(): void {
@@ -332,12 +446,7 @@ function createPrivateFile(file: string): void {
   }
 }
 
-/** Errors that concern the whole database (busy, locked, full, I/O), not one return. */
-function isLockError(err: InstanceType<typeof Database.SqliteError>): boolean {
-  return /^SQLITE_(BUSY|LOCKED|FULL|IOERR|CORRUPT|READONLY|CANTOPEN|NOMEM|INTERRUPT)/.test(err.code);
-}
-
-function identify(item: Pending): { jid: string | null; minion: string | null } {
+function identify(item: Exclude<Pending, { kind: 'finish' }>): { jid: string | null; minion: string | null } {
   if (item.kind === 'started') return identifyReturn(item.jid, item.minion);
   const raw = item.input as { jid?: unknown; minion?: unknown } | null;
   return identifyReturn(raw?.jid, raw?.minion);

@@ -5,11 +5,16 @@
  */
 import type Database from 'better-sqlite3';
 import type { RejectedReturn, ReturnRow } from './validate-return';
-import type { ReturnOutcome } from './types';
+import type { ReturnOutcome, ReturnState } from './types';
 
 /** How far along a state is; a row is only updated to a state further along. */
 const RANK_SQL = (column: string): string =>
   `(CASE ${column} WHEN 'running' THEN 0 WHEN 'no-response' THEN 1 ELSE 2 END)`;
+
+/** How far along `state` is, as RANK_SQL ranks it: running 0, no-response 1, answered or failed 2. */
+export function stateRank(state: ReturnState): number {
+  return state === 'running' ? 0 : state === 'no-response' ? 1 : 2;
+}
 
 /** Prepared statements that store returns, progress and rejected returns. */
 export class ReturnWriter {
