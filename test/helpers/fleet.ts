@@ -70,6 +70,8 @@ export class Fleet {
   private port = 0;
   /** Set before startMaster to open nats-server's HTTP monitoring on this port. */
   monitorPort?: number;
+  /** The `-l` level daemons are started with (tests read their info lines; a long load run wants less). */
+  logLevel = 'info';
 
   /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
   constructor(
@@ -131,7 +133,7 @@ export class Fleet {
         this.masterExtra,
       ].join('\n') + '\n',
     );
-    const daemon = spawnDaemon(['master', '-c', this.masterDir, '-l', 'info']);
+    const daemon = spawnDaemon(['master', '-c', this.masterDir, '-l', this.logLevel]);
     this.master = daemon;
     await waitFor('the master to serve', () => /brine master: serving/.test(daemon.log()) || (daemon.child.exitCode !== null ? (() => { throw new Error(`master exited:\n${daemon.log()}`); })() : false), 30_000);
     return daemon;
@@ -162,7 +164,7 @@ export class Fleet {
         extra,
       ].join('\n') + '\n',
     );
-    const daemon = spawnDaemon(['minion', '-c', dir, '-l', 'info']);
+    const daemon = spawnDaemon(['minion', '-c', dir, '-l', this.logLevel]);
     this.minions.set(id, daemon);
     return daemon;
   }
