@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { loadMasterConfig } from '../master/config/index';
 import { MasterClient } from '../cli/master-client/client';
 import { watchJob } from '../cli/master-client/watch-job';
-import { BRINE, Fleet } from '../test/helpers/fleet';
+import { BRINE, Fleet, freePort } from '../test/helpers/fleet';
 
 const SALT_ONE_MS = 670;
 const SALT_151_MS = 6800;
@@ -39,17 +39,54 @@ function cliRoundTrip(fleet: Fleet, n: number): number {
   return ms;
 }
 
+/** How a bench fleet is started. */
+export interface BenchFleetOptions {
+  /** Minion ids are `<prefix>-NNN.lab` (default `bench`). */
+  prefix?: string;
+  /** The daemons' `-l` level (default: the Fleet's, info). */
+  logLevel?: string;
+  /** Open nats-server's HTTP monitoring endpoint on a free port (fleet.monitorPort). */
+  monitor?: boolean;
+}
+
+/**
+ * A real master (its own nats-server, keys auto-accepted) and `n` minion processes, each with
+ * the grain `host` (its id's first label), all accepted and known to the master.
+ */
+export async function startBenchFleet(n: number, opts: BenchFleetOptions = {}): Promise<{ fleet: Fleet; ids: string[] }> {
+  const fleet = new Fleet('auto_accept: True\nlog_level: warning');
+  if (opts.logLevel) fleet.logLevel = opts.logLevel;
+  try {
+    if (opts.monitor) fleet.monitorPort = await freePort();
+    await fleet.startMaster();
+    const ids = Array.from({ length: n }, (_, i) => `${opts.prefix ?? 'bench'}-${String(i + 1).padStart(3, '0')}.lab`);
+    for (const id of ids) fleet.startMinion(id, { host: id.split('.')[0] }, 'log_level: warning');
+    // a hundred node processes starting at once on a small machine take longer than one wait allows
+    const deadline = Date.now() + Math.max(60, n) * 1000;
+    for (;;) {
+      try {
+        await fleet.waitReady(ids);
+        break;
+      } catch (e) {
+        const exited = ids.filter((id) => fleet.minions.get(id)?.child.exitCode !== null);
+        if (exited.length) throw new Error(`minion(s) exited while starting: ${exited.slice(0, 5).join(', ')}: ${fleet.minions.get(exited[0])?.log() ?? ''}`);
+        if (Date.now() > deadline) throw e;
+      }
+    }
+    return { fleet, ids };
+  } catch (e) {
+    await fleet.cleanup();
+    throw e;
+  }
+}
+
 /** Measure and print the round trips for each fleet size. */
 export async function fleetRoundTrip(sizes: number[]): Promise<void> {
   process.stdout.write(`\nbrine bench: brine run '*' test.ping round trip (median of ${RUNS}; real master, nats-server and minion processes)\n`);
   process.stdout.write(`${'minions'.padStart(7)}  ${'whole CLI'.padStart(10)}  ${'in-process'.padStart(10)}  Salt 3006 here\n`);
   for (const n of sizes) {
-    const fleet = new Fleet('auto_accept: True\nlog_level: warning');
+    const { fleet } = await startBenchFleet(n);
     try {
-      await fleet.startMaster();
-      const ids = Array.from({ length: n }, (_, i) => `bench-${String(i + 1).padStart(3, '0')}.lab`);
-      for (const id of ids) fleet.startMinion(id, { host: id.split('.')[0] }, 'log_level: warning');
-      await fleet.waitReady(ids);
       const client = await MasterClient.connect(loadMasterConfig(fleet.masterDir));
       const inProc: number[] = [];
       const whole: number[] = [];

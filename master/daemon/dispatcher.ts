@@ -80,7 +80,11 @@ export class JobDispatcher {
     this.deps.tracker.track(jid, matched, cmd.timeout * 1000);
     await this.deps.events.job({ type: 'new', jid, fun: cmd.fun, tgt: cmd.tgt, tgtType, expected: matched, missing, at: Date.now() }, `${jid}.new`);
     this.deps.log.info(`Job ${jid}: ${cmd.fun} to ${matched.length} minion(s)`);
-    const grains = new Map(minions.map((m) => [m.id, m.grains]));
+    // grains only serve to render pillar or states, and only the targeted minions': a job waiting
+    // to be sent keeps no copy of every minion's grains (under load, thousands of jobs wait)
+    const targeted = new Set(matched);
+    const renders = state !== undefined || needsPillar(cmd.fun);
+    const grains = new Map(renders ? minions.filter((m) => targeted.has(m.id)).map((m) => [m.id, m.grains]) : []);
     const progressIntervalMs = Math.max(200, Math.min(5000, Math.floor((cmd.timeout * 1000) / 3)));
     // after the reply has gone out: the CLI starts following the job while the jobs are sent
     setImmediate(() => void this.sendAll(jid, cmd, matched, grains, state && !('error' in state) ? state : undefined, progressIntervalMs));

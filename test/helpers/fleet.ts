@@ -76,6 +76,8 @@ export class Fleet {
   monitorPort?: number;
   /** Serve the bus over TLS (the master makes its CA; minions and bus() trust it). */
   tls = false;
+  /** The `-l` level daemons are started with (tests read their info lines; a long load run wants less). */
+  logLevel = 'info';
 
   /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
   constructor(
@@ -157,7 +159,7 @@ export class Fleet {
         this.masterExtra,
       ].join('\n') + '\n',
     );
-    const daemon = spawnDaemon(['master', '-c', this.masterDir, '-l', 'info']);
+    const daemon = spawnDaemon(['master', '-c', this.masterDir, '-l', this.logLevel]);
     this.master = daemon;
     await waitFor('the master to serve', () => /brine master: serving/.test(daemon.log()) || (daemon.child.exitCode !== null ? (() => { throw new Error(`master exited:\n${daemon.log()}`); })() : false), 30_000);
     return daemon;
@@ -189,7 +191,7 @@ export class Fleet {
         extra,
       ].join('\n') + '\n',
     );
-    const daemon = spawnDaemon(['minion', '-c', dir, '-l', 'info']);
+    const daemon = spawnDaemon(['minion', '-c', dir, '-l', this.logLevel]);
     this.minions.set(id, daemon);
     return daemon;
   }
