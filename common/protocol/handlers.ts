@@ -7,10 +7,10 @@
 import { AUTH_SUBJECT, jobSubject, MASTER_COMMAND_SUBJECT } from './subjects';
 
 /** The kinds of Brine processes on the bus. */
-export type BusClientKind = 'master' | 'minion' | 'cli';
+export type BusClientKind = 'master' | 'minion' | 'cli' | 'guest';
 
-/** The connection names each kind uses (`brine-minion <id>` for minions). */
-export const BUS_CLIENT_NAMES = { master: 'brine-master', cli: 'brine-cli', minionPrefix: 'brine-minion ' } as const;
+/** The connection names each kind uses (`brine-minion <id>` for minions, `brine-guest <id>` for one not accepted yet). */
+export const BUS_CLIENT_NAMES = { master: 'brine-master', cli: 'brine-cli', minionPrefix: 'brine-minion ', guestPrefix: 'brine-guest ' } as const;
 
 /** The request handlers of each kind (core NATS subscriptions that act on what they receive). */
 export function handlerSubjects(kind: BusClientKind, minionId?: string): string[] {
@@ -20,6 +20,7 @@ export function handlerSubjects(kind: BusClientKind, minionId?: string): string[
     case 'minion':
       return minionId ? [jobSubject(minionId)] : [];
     case 'cli':
+    case 'guest':
       return [];
   }
 }

@@ -28,6 +28,8 @@ export interface BusLoginOptions {
   pin: MasterKeyPin;
   /** Servers, client name, reconnect tuning and status hook of the key connection. */
   connect: Omit<NatsConnectOptions, 'credentials' | 'waitOnFirstConnect'>;
+  /** Client name of the guest connection. */
+  guestName: string;
   /** Salt's acceptance_wait_time, in seconds. */
   acceptanceWaitTime: number;
   /** How long to wait for the master's answer to one auth request (ms). */
@@ -91,7 +93,7 @@ export async function loginToBus(opts: BusLoginOptions): Promise<NatsConnection 
 async function askAsGuest(opts: BusLoginOptions): Promise<'accepted' | 'stopped' | 'failed'> {
   let nc: NatsConnection;
   try {
-    nc = await connectNats({ ...opts.connect, name: `${opts.connect.name} (not accepted yet)`, waitOnFirstConnect: false });
+    nc = await connectNats({ ...opts.connect, name: opts.guestName, waitOnFirstConnect: false });
   } catch (e) {
     opts.log.warning(`The master's bus refuses this minion's key and does not let it ask to be accepted either (${(e as Error).message}); retrying`);
     await pause(jittered(opts.acceptanceWaitTime * 1000), opts.signal);

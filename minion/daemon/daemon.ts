@@ -155,6 +155,7 @@ export class MinionDaemon {
         logger: this.log,
         onStatus: (s) => this.onStatus(s),
       },
+      guestName: `${BUS_CLIENT_NAMES.guestPrefix}${this.id}`,
       acceptanceWaitTime: this.config.acceptance_wait_time,
       authTimeoutMs: AUTH_TIMEOUT_MS,
       log: this.log,

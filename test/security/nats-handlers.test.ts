@@ -34,6 +34,7 @@ function getJson<T>(url: string): Promise<T> {
 function kindOf(name: string | undefined): { kind: BusClientKind; id?: string } | undefined {
   if (name === BUS_CLIENT_NAMES.master) return { kind: 'master' };
   if (name === BUS_CLIENT_NAMES.cli) return { kind: 'cli' };
+  if (name?.startsWith(BUS_CLIENT_NAMES.guestPrefix)) return { kind: 'guest' };
   if (name?.startsWith(BUS_CLIENT_NAMES.minionPrefix)) return { kind: 'minion', id: name.slice(BUS_CLIENT_NAMES.minionPrefix.length) };
   return undefined;
 }
