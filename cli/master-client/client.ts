@@ -63,7 +63,7 @@ export class MasterClient {
     const operator = loadOperatorIdentity(config);
     let nc: NatsConnection;
     try {
-      const credentials = { nkey: { sign: operator.privateKeys.sign, verify: operator.publicKeys.sign } };
+      const credentials = { nkey: operator.privateKeys.sign };
       nc = await connectNats({ servers, name: BUS_CLIENT_NAMES.cli, credentials, ...(tlsCa ? { tlsCaFile: tlsCa } : {}), waitOnFirstConnect: false, connectTimeoutMs: 3000 });
     } catch (e) {
       throw new BrineError(`Cannot reach the master's bus at ${servers.join(', ')}: ${(e as Error).message}`);

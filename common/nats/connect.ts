@@ -4,15 +4,16 @@
  * same instant), a client name, optional credentials, and a hook for connection status.
  */
 import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
-import type * as crypto from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { silentLogger, type Logger } from '../log';
 import { inboxPrefixOf, nkeyAuthenticatorOf, userNkeyOf } from './nkey-identity';
 
 /**
- * Credentials the server asks for: user/password, a token, or an identity's Ed25519 key pair
- * used as its nkey (the client then also takes its own reply-inbox prefix, see inboxPrefixOf).
+ * Credentials the server asks for: user/password, a token, or an identity's Ed25519 private
+ * signing key used as its nkey (the client then also takes its own reply-inbox prefix, see
+ * inboxPrefixOf).
  */
-export type NatsCredentials = { user: string; password: string } | { token: string } | { nkey: { sign: crypto.KeyObject; verify: crypto.KeyObject } };
+export type NatsCredentials = { user: string; password: string } | { token: string } | { nkey: crypto.KeyObject };
 
 /** How to connect. Only `servers` and `name` are required. */
 export interface NatsConnectOptions {
@@ -141,7 +142,7 @@ export function watchNatsStatus(nc: NatsConnection, listener: (status: Status) =
 function connectAuth(c: NatsCredentials | undefined): Record<string, unknown> {
   if (!c) return {};
   if ('token' in c) return { token: c.token };
-  if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey.sign), inboxPrefix: inboxPrefixOf(userNkeyOf(c.nkey.verify)) };
+  if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey), inboxPrefix: inboxPrefixOf(userNkeyOf(crypto.createPublicKey(c.nkey))) };
   return { user: c.user, pass: c.password };
 }
 

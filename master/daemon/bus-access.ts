@@ -21,6 +21,11 @@ const GATHER_MS = 100;
 /** Safety net: the key directory is compared this often even without a change notice. */
 const RESYNC_EVERY_MS = 5_000;
 
+/** The nkey users of `auth` with their permissions, as text: what changes when keys do. */
+function nkeyUsersOf(auth: { users: NatsUser[] }): string {
+  return JSON.stringify(auth.users.filter((u) => 'nkey' in u));
+}
+
 /** What BusAccess needs. */
 export interface BusAccessDeps {
   keys: MinionKeyStore;
@@ -46,7 +51,7 @@ export class BusAccess {
   /** The users the server should accept now (for its first start). */
   currentAuth(): NatsServerAuth {
     const auth = this.compute();
-    this.applied = JSON.stringify(auth.users.filter((u) => 'nkey' in u));
+    this.applied = nkeyUsersOf(auth);
     return auth;
   }
 
@@ -95,7 +100,7 @@ export class BusAccess {
     while (this.requested && !this.closed && this.server) {
       this.requested = false;
       const auth = this.compute();
-      const minions = JSON.stringify(auth.users.filter((u) => 'nkey' in u));
+      const minions = nkeyUsersOf(auth);
       if (minions === this.applied) continue;
       try {
         await this.server.updateAuth(auth);

@@ -108,7 +108,7 @@ export class MasterDaemon {
       );
       log.info(`Bus: ${bus.mode} nats-server at ${bus.servers.join(', ')}`);
       if (access && bus.server) access.follow(bus.server);
-      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, ...(tls ? { tlsCaFile: tls.caFile } : {}), logger: log });
+      nc = await connectNats({ servers: bus.servers, name: BUS_CLIENT_NAMES.master, credentials: { nkey: identity.privateKeys.sign }, ...(tls ? { tlsCaFile: tls.caFile } : {}), logger: log });
       const js = jetstream(nc);
       const jsm = await jetstreamManager(nc);
       await ensureBrineStreams(jsm);

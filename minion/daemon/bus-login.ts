@@ -58,7 +58,7 @@ export async function loginToBus(opts: BusLoginOptions): Promise<NatsConnection 
   log.info(`Connecting to the master's bus at ${servers}`);
   while (!signal.aborted) {
     try {
-      const nc = await connectNats({ ...opts.connect, credentials: { nkey: { sign: opts.identity.privateKeys.sign, verify: opts.identity.publicKeys.sign } }, waitOnFirstConnect: false });
+      const nc = await connectNats({ ...opts.connect, credentials: { nkey: opts.identity.privateKeys.sign }, waitOnFirstConnect: false });
       if (signal.aborted) {
         await nc.close().catch(() => {});
         return undefined;

@@ -113,7 +113,7 @@ export class Fleet {
       typeof who === 'string'
         ? loadIdentity(path.join(this.masterDir, 'pki'), who === 'master' ? MASTER_ID : OPERATOR_ID)
         : loadIdentity(path.join(this.rootOf(who.minion), 'etc/brine/pki/minion'), 'minion');
-    return connectNats({ servers: this.url, name, credentials: { nkey: { sign: identity.privateKeys.sign, verify: identity.publicKeys.sign } }, ...tls, waitOnFirstConnect: false });
+    return connectNats({ servers: this.url, name, credentials: { nkey: identity.privateKeys.sign }, ...tls, waitOnFirstConnect: false });
   }
 
   /** Write a file of the state tree. */

@@ -6,11 +6,10 @@
  * changes the server's users without restarting it.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { AuthorizationError, type NatsConnection } from '@nats-io/transport-node';
 import { AUTH_SUBJECT, jobSubject, MASTER_COMMAND_SUBJECT, minionEventSubject, returnSubject } from '../../common/protocol/subjects';
 import { Fleet, waitFor } from '../helpers/fleet';
+import { natsServerPid } from '../helpers/drill';
 
 /** Errors the server sent each connection (permission violations arrive as asynchronous errors). */
 const serverErrors = new WeakMap<NatsConnection, string[]>();
@@ -36,10 +35,6 @@ async function verdict(nc: NatsConnection, op: { sub: string } | { pub: string }
   await new Promise((r) => setImmediate(r));
   sub?.unsubscribe();
   return errors.includes(refusal) ? 'refused' : 'allowed';
-}
-
-function natsPid(fleet: Fleet): number {
-  return Number(fs.readFileSync(path.join(fleet.dir, 'master', 'cache', 'nats', 'nats-server.pid'), 'utf8').trim());
 }
 
 describe('security: least privilege on NATS (nkeys and permissions)', function () {
@@ -99,7 +94,8 @@ describe('security: least privilege on NATS (nkeys and permissions)', function (
   });
 
   it('refuses a key the master has not accepted; accepting it opens the bus without a restart, deleting it closes it', async () => {
-    const pid = natsPid(fleet);
+    const pid = natsServerPid(fleet);
+    assert.ok(pid !== undefined, 'the nats-server pid file names a running server');
     fleet.startMinion('ctrl-3.lab', {});
     await waitFor('ctrl-3 pending', () => fleet.keys().list().minions_pre.includes('ctrl-3.lab'));
     await assert.rejects(fleet.bus({ minion: 'ctrl-3.lab' }), (e: unknown) => e instanceof AuthorizationError || /Authorization Violation/.test(String(e)));
@@ -109,13 +105,13 @@ describe('security: least privilege on NATS (nkeys and permissions)', function (
     await fleet.waitReady(['ctrl-3.lab']);
     const nc = await bus({ minion: 'ctrl-3.lab' });
     assert.equal(await verdict(nc, { sub: jobSubject('ctrl-3.lab') }), 'allowed');
-    assert.equal(natsPid(fleet), pid, 'nats-server was not restarted');
+    assert.equal(natsServerPid(fleet), pid, 'nats-server was not restarted');
 
     const deleted = fleet.cli('key', 'delete', 'ctrl-3.lab', '-y');
     assert.equal(deleted.status, 0, deleted.stderr);
     await waitFor('the server to drop the deleted key', () => (serverErrors.get(nc) ?? []).some((e) => /Authorization Violation/.test(e)), 20_000);
     await assert.rejects(fleet.bus({ minion: 'ctrl-3.lab' }), /Authorization Violation|AuthorizationError/);
-    assert.equal(natsPid(fleet), pid, 'nats-server was not restarted');
+    assert.equal(natsServerPid(fleet), pid, 'nats-server was not restarted');
     await fleet.stopMinion('ctrl-3.lab');
   });
 });
