@@ -142,7 +142,7 @@ export function watchNatsStatus(nc: NatsConnection, listener: (status: Status) =
 function connectAuth(c: NatsCredentials | undefined): Record<string, unknown> {
   if (!c) return {};
   if ('token' in c) return { token: c.token };
-  if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey), inboxPrefix: inboxPrefixOf(userNkeyOf(crypto.createPublicKey(c.nkey))) };
+  if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey), inboxPrefix: inboxPrefixOf(userNkeyOf(c.nkey)) };
   return { user: c.user, pass: c.password };
 }
 

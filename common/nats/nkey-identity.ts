@@ -2,30 +2,34 @@
  * A Brine identity as a NATS nkey user. NATS nkeys are Ed25519 keys, so a node's existing
  * signing key is its NATS identity too: the master lists accepted minions' public keys as nkey
  * users, and each process proves it holds the private half when it connects. No second secret
- * is made, stored or distributed.
+ * is made, stored or distributed. The server's nonce is signed with node:crypto (OpenSSL), not
+ * with the nkeys library's JavaScript Ed25519, which costs milliseconds per connection: ten
+ * thousand minions connecting at once would spend their first minute signing.
  */
-import { nkeyAuthenticator, type Authenticator } from '@nats-io/transport-node';
+import type { Authenticator } from '@nats-io/transport-node';
 import { Codec } from '@nats-io/nkeys/lib/codec';
 import { Prefix } from '@nats-io/nkeys';
-import type * as crypto from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { rawPublicBytes } from '../wire/raw-keys';
 
-/** The raw 32 bytes of an Ed25519 key ('x' of the public half, 'd' of the private one). */
-function rawEd25519(key: crypto.KeyObject, part: 'x' | 'd'): Uint8Array {
-  const jwk = key.export({ format: 'jwk' });
-  const b64 = jwk[part];
-  if (jwk.crv !== 'Ed25519' || typeof b64 !== 'string') throw new TypeError(`expected an Ed25519 ${part === 'x' ? 'public' : 'private'} key`);
-  return new Uint8Array(Buffer.from(b64, 'base64url'));
-}
+const nkeyOfKey = new WeakMap<crypto.KeyObject, string>();
 
-/** The nkey user (`U...`, 56 characters) of an Ed25519 public key. */
-export function userNkeyOf(signPublicKey: crypto.KeyObject): string {
-  return new TextDecoder().decode(Codec.encode(Prefix.User, rawEd25519(signPublicKey, 'x')));
+/** The nkey user (`U...`, 56 characters) of an Ed25519 public or private key (its public half). */
+export function userNkeyOf(signKey: crypto.KeyObject): string {
+  let nkey = nkeyOfKey.get(signKey);
+  if (nkey === undefined) {
+    const pub = signKey.type === 'private' ? crypto.createPublicKey(signKey) : signKey;
+    if (pub.asymmetricKeyType !== 'ed25519') throw new TypeError('expected an Ed25519 key');
+    nkey = new TextDecoder().decode(Codec.encode(Prefix.User, rawPublicBytes(pub)));
+    nkeyOfKey.set(signKey, nkey);
+  }
+  return nkey;
 }
 
 /** A NATS.js authenticator that signs the server's nonce with an Ed25519 private key (its nkey). */
 export function nkeyAuthenticatorOf(signPrivateKey: crypto.KeyObject): Authenticator {
-  const seed = Codec.encodeSeed(Prefix.User, rawEd25519(signPrivateKey, 'd'));
-  return nkeyAuthenticator(seed);
+  const nkey = userNkeyOf(signPrivateKey);
+  return (nonce?: string) => ({ nkey, sig: nonce ? crypto.sign(null, Buffer.from(nonce, 'utf8'), signPrivateKey).toString('base64') : '' });
 }
 
 /**

@@ -10,7 +10,7 @@
  * exactly as node:crypto exports them.
  */
 import * as crypto from 'node:crypto';
-import { newKeyPair, publicFromRawBytes, rawPublicBytes } from './raw-keys';
+import { keyFromPem, newKeyPair, publicFromRawBytes, publicPem, rawPublicBytes } from './raw-keys';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ValidationError } from '../errors';
@@ -146,7 +146,7 @@ export function parsePublicDocument(doc: string | Uint8Array, source = 'public k
   const text = typeof doc === 'string' ? doc : Buffer.from(doc).toString('utf8');
   const keys = readBlocks(text, 'PUBLIC KEY', source).map((pem) => {
     try {
-      return crypto.createPublicKey(pem);
+      return keyFromPem(pem, 'public');
     } catch {
       throw new ValidationError(`${source}: unreadable public key block`);
     }
@@ -198,7 +198,7 @@ function privateDocument(keys: PrivateKeys): string {
 function parsePrivateDocument(text: string, file: string): PrivateKeys {
   let keys: crypto.KeyObject[];
   try {
-    keys = readBlocks(text, 'PRIVATE KEY', file).map((pem) => crypto.createPrivateKey(pem));
+    keys = readBlocks(text, 'PRIVATE KEY', file).map((pem) => keyFromPem(pem, 'private'));
     const { ed25519, x25519 } = pickPair(keys, file);
     return { sign: ed25519, decrypt: x25519 };
   } catch (err) {
@@ -208,7 +208,7 @@ function parsePrivateDocument(text: string, file: string): PrivateKeys {
 }
 
 function exportPem(key: crypto.KeyObject, type: 'spki' | 'pkcs8'): string {
-  return key.export({ format: 'pem', type }).toString();
+  return type === 'spki' ? publicPem(key) : key.export({ format: 'pem', type }).toString();
 }
 
 /** The PEM blocks of `label` in `text`; anything else than whitespace around them is refused. */

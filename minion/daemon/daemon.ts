@@ -47,6 +47,10 @@ export interface MinionDaemonOptions {
   shutdownGraceMs?: number;
   /** A disconnect longer than this makes the minion announce itself again on reconnect (default 30 s). */
   restartEventAfterMs?: number;
+  /** Grains collected once by the caller (the swarm: one collection for thousands of minions); default: collected here. */
+  grains?: Record<string, unknown>;
+  /** Called each time the minion is accepted and listens for jobs. */
+  onListening?: () => void;
 }
 
 interface RunningJob {
@@ -120,7 +124,7 @@ export class MinionDaemon {
     else log.debug(`Loaded the minion's keys from ${path.dirname(paths.privatePath)} (fingerprint ${fingerprint})`);
     this.replay = ReplayGuard.open(path.join(config.cachedir, 'replay'));
     this.running = new RunningJobs(config.cachedir);
-    this.grains = new MinionRuntime(config, log).grains;
+    this.grains = this.opts.grains ?? new MinionRuntime(config, log).grains;
     try {
       while (!this.stopping.signal.aborted) {
         const nc = await this.connect(identity);
@@ -189,6 +193,7 @@ export class MinionDaemon {
     this.sub = subscribeChunked(nc, jobSubject(this.id), { logger: this.log });
     void this.listen(this.sub, identity, accepted.masterKeys);
     this.log.info(`Listening for jobs on ${this.sub.subject}`);
+    this.opts.onListening?.();
     this.sendStartEvent();
     void this.reportLeftovers();
     this.scheduleGrainsRefresh();

@@ -1,0 +1,81 @@
+/**
+ * One swarm worker process: runs thousands of real minion daemons (MinionDaemon, the class
+ * `brine minion` runs) in one Node process, each with its own id, key pair, cache, replay log,
+ * NATS connection authenticated with its own nkey, grains and file root. Forked by Swarm; talks
+ * to it with SwarmCommand / SwarmReport messages.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadMinionConfig } from '../../common/config';
+import { createLogger, isLogLevel } from '../../common/log';
+import { loadOrCreateIdentity } from '../../common/wire/keys';
+import { MinionDaemon } from '../../minion/daemon/daemon';
+import { collectGrains } from '../../minion/grains/core';
+import { identityGrains } from '../../minion/grains/identity';
+import type { SwarmCommand, SwarmReport, SwarmStart } from './protocol';
+
+const daemons: MinionDaemon[] = [];
+let running: Promise<unknown>[] = [];
+
+function report(msg: SwarmReport): void {
+  process.send?.(msg);
+}
+
+/** Make (once) the key pair of every minion of this worker. */
+function makeKeys(start: SwarmStart): number {
+  let made = 0;
+  for (const id of start.ids) if (loadOrCreateIdentity(path.join(start.keysDir, id), 'minion').created) made++;
+  return made;
+}
+
+function startMinions(start: SwarmStart): void {
+  const level = isLogLevel(start.logLevel) ? start.logLevel : 'warning';
+  const log = createLogger(level, (line) => process.stderr.write(line));
+  const base = collectGrains(start.ids[0] ?? 'swarm');
+  let ready = 0;
+  let reported = 0;
+  const flush = setInterval(() => {
+    if (ready !== reported) report({ type: 'ready', ready: (reported = ready) });
+  }, 50);
+  flush.unref();
+  for (const id of start.ids) {
+    const root = path.join(start.runDir, id);
+    fs.mkdirSync(path.join(root, 'files'), { recursive: true });
+    // the kept key pair, in a pki dir of this run: the master's key pinned there is this run's master
+    const pki = path.join(root, 'pki');
+    fs.mkdirSync(pki, { recursive: true, mode: 0o700 });
+    for (const file of ['minion.pem', 'minion.pub']) fs.copyFileSync(path.join(start.keysDir, id, file), path.join(pki, file));
+    const config = loadMinionConfig(path.join(root, 'no-config'), {
+      id,
+      master: start.servers,
+      pki_dir: pki,
+      cachedir: path.join(root, 'cache'),
+      log_level: level,
+      acceptance_wait_time: 1,
+    });
+    const host = id.split('.')[0];
+    const grains = { ...base, ...identityGrains(id), host, nodename: host, fqdn: id, swarm_root: path.join(root, 'files') };
+    const daemon = new MinionDaemon({ config, log, grains, onListening: () => ready++ });
+    daemons.push(daemon);
+    running.push(daemon.run().catch((e: Error) => report({ type: 'fatal', message: `${id}: ${e.message}` })));
+  }
+}
+
+process.on('message', (msg: SwarmCommand) => {
+  if (msg.type === 'start') {
+    try {
+      report({ type: 'keys', made: makeKeys(msg) });
+      if (!msg.keysOnly) startMinions(msg);
+    } catch (e) {
+      report({ type: 'fatal', message: (e as Error).message });
+    }
+  } else if (msg.type === 'stop') {
+    void Promise.all(daemons.map((d) => d.stop('the swarm stopping'))).then(async () => {
+      await Promise.all(running);
+      running = [];
+      report({ type: 'stopped' });
+      process.disconnect();
+    });
+  }
+});
+process.on('disconnect', () => process.exit(0));
