@@ -150,7 +150,7 @@ export class MasterDaemon {
       tracker: this.tracker,
       events,
       renderer: this.opts.renderer,
-      signer: this.identity.privateKeys,
+      masterKeys: this.identity.privateKeys,
       nodegroups: this.config.nodegroups,
       log,
       onLocalReturn: (jid, minion, data, retcode) => this.localReturn(events, jid, minion, data, retcode),

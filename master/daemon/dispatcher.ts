@@ -11,7 +11,7 @@ import { publishChunked } from '../../common/nats/chunked';
 import type { JobPayload, MasterCommand, MasterCommandReply } from '../../common/protocol/messages';
 import { jobSubject, MASTER_ID } from '../../common/protocol/subjects';
 import type { Dict } from '../../common/types';
-import { createEnvelope } from '../../common/wire/envelope';
+import { createBoxEnvelope } from '../../common/wire/envelope';
 import type { PrivateKeys } from '../../common/wire/keys';
 import { newJid, type JobCache } from '../jobcache/index';
 import type { MinionKeyStore } from '../pki/store';
@@ -37,7 +37,8 @@ export interface DispatcherDeps {
   tracker: JobTracker;
   events: EventPublisher;
   renderer: MinionRenderer;
-  signer: Pick<PrivateKeys, 'sign'>;
+  /** The master's private keys: jobs are boxed with the X25519 one. */
+  masterKeys: Pick<PrivateKeys, 'decrypt'>;
   nodegroups: Record<string, string | string[]>;
   log: Logger;
   /** Called when a minion's return is known without asking it (render errors). */
@@ -167,7 +168,7 @@ export class JobDispatcher {
     }
     const recipient = this.deps.keys.publicKeysOf(id);
     if (!recipient) throw new Error(`the key of ${id} is no longer accepted`);
-    const bytes = createEnvelope({ kind: 'job', from: MASTER_ID, to: id, jid, ttlMs: JOB_TTL_MS, payload, signer: this.deps.signer, recipient });
+    const bytes = createBoxEnvelope({ kind: 'job', from: MASTER_ID, to: id, jid, ttlMs: JOB_TTL_MS, payload, sender: this.deps.masterKeys, recipient });
     publishChunked(this.deps.nc, jobSubject(id), bytes);
     this.deps.tracker.heard(jid, id);
   }

@@ -11,7 +11,7 @@ import type { JobEvent, MasterEvent } from '../../common/protocol/messages';
 import type { OrchEvent } from '../../common/protocol/orch';
 import { orchEventSubject } from '../../common/protocol/orch';
 import { LocalBus } from './local-bus';
-import { createEnvelope } from '../../common/wire/envelope';
+import { createBoxEnvelope } from '../../common/wire/envelope';
 import type { PrivateKeys, PublicKeys } from '../../common/wire/keys';
 
 const EVENT_TTL_MS = 24 * 3600 * 1000;
@@ -23,7 +23,7 @@ export class EventPublisher {
 
   constructor(
     private readonly js: JetStreamClient,
-    private readonly signer: Pick<PrivateKeys, 'sign'>,
+    private readonly masterKeys: Pick<PrivateKeys, 'decrypt'>,
     private readonly operator: Pick<PublicKeys, 'encrypt'>,
     private readonly log: Logger,
   ) {}
@@ -49,14 +49,14 @@ export class EventPublisher {
 
   private async publish(subject: string, payload: JobEvent | MasterEvent | OrchEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
     try {
-      const bytes = createEnvelope({
+      const bytes = createBoxEnvelope({
         kind: 'evt',
         from: MASTER_ID,
         to: OPERATOR_ID,
         ...(jid ? { jid } : {}),
         ttlMs: EVENT_TTL_MS,
         payload,
-        signer: this.signer,
+        sender: this.masterKeys,
         recipient: this.operator,
       });
       await publishDurable(this.js, subject, bytes, msgId ? { msgId } : {});

@@ -14,7 +14,7 @@ export function openFrom(
   bytes: Uint8Array,
   kind: EnvelopeKind,
   sender: string,
-  senderKeys: Pick<PublicKeys, 'sign'> | undefined,
+  senderKeys: Pick<PublicKeys, 'sign' | 'encrypt'> | undefined,
   master: NodeIdentity,
   replay?: ReplayGuard,
 ): OpenedEnvelope {

@@ -9,7 +9,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../../common/log';
 import { publishDurable } from '../../common/nats/durable-publish';
 import { MASTER_ID } from '../../common/protocol';
-import { createEnvelope } from '../../common/wire/envelope';
+import { createBoxEnvelope } from '../../common/wire/envelope';
 import type { PrivateKeys, PublicKeys } from '../../common/wire/keys';
 import { pause } from './wait';
 
@@ -22,7 +22,7 @@ export const STORED_MESSAGE_TTL_MS = 24 * 3600 * 1000;
 /** Who sends, to whom, over what. */
 export interface MasterSenderOptions {
   id: string;
-  privateKeys: Pick<PrivateKeys, 'sign'>;
+  privateKeys: Pick<PrivateKeys, 'decrypt'>;
   masterKeys: Pick<PublicKeys, 'encrypt'>;
   nc: NatsConnection;
   js: JetStreamClient;
@@ -35,14 +35,14 @@ export class MasterSender {
 
   /** An envelope of `kind` from this minion, sealed for the master. */
   seal(kind: 'ret' | 'evt', payload: unknown, jid?: string): Uint8Array {
-    return createEnvelope({
+    return createBoxEnvelope({
       kind,
       from: this.opts.id,
       to: MASTER_ID,
       ...(jid !== undefined ? { jid } : {}),
       ttlMs: STORED_MESSAGE_TTL_MS,
       payload,
-      signer: this.opts.privateKeys,
+      sender: this.opts.privateKeys,
       recipient: this.opts.masterKeys,
     });
   }

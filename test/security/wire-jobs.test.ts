@@ -172,7 +172,7 @@ describe('security: forged jobs on the wire against a real brine minion', functi
   it('refuses a job with another envelope version, and one of another kind', async () => {
     const malformedBefore = m.count(/: malformed \(claimed sender unknown, jid none\): bad kind; nothing was run$/);
     const v2jid = newJid();
-    master.publish(ID, rawEnvelope({ v: 2, kind: 'job', from: MASTER_ID, to: ID, jid: v2jid, payload: payload(v2jid, 'version'), signer: master.identity.privateKeys, recipient: minionKeys() }));
+    master.publish(ID, rawEnvelope({ v: 3, kind: 'job', from: MASTER_ID, to: ID, jid: v2jid, payload: payload(v2jid, 'version'), signer: master.identity.privateKeys, recipient: minionKeys() }));
     const kinds = ['cmd', 'ret', 'evt', 'auth'].map((kind) => {
       const jid = newJid();
       master.publish(ID, rawEnvelope({ kind, from: MASTER_ID, to: ID, jid, payload: payload(jid, `kind-${kind}`), signer: master.identity.privateKeys, recipient: minionKeys() }));

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { validateMinionId } from '../../common/paths';
 import { decode, encode } from '../../common/wire/codec';
 import { sign } from '../../common/wire/crypto';
-import { createEnvelope, openEnvelope, peekEnvelope, type CreateEnvelopeOptions, type OpenEnvelopeOptions } from '../../common/wire/envelope';
+import { createBoxEnvelope, createEnvelope, openEnvelope, peekEnvelope, type CreateBoxOptions, type CreateEnvelopeOptions, type OpenEnvelopeOptions } from '../../common/wire/envelope';
 import { WireError, type WireErrorCode } from '../../common/wire/errors';
 import { generateIdentity, type PublicKeys } from '../../common/wire/keys';
 import { ReplayGuard } from '../../common/wire/replay';
@@ -184,7 +184,7 @@ describe('wire: envelope', () => {
 
     it('version: any other version number', () => {
       const wire = unpack(job());
-      for (const v of [0, 2, '1', null]) {
+      for (const v of [0, 3, '1', null]) {
         assert.throws(() => openEnvelope(encode({ ...wire, v }), asMinion(replay)), refusedWith('version'));
       }
     });
@@ -353,6 +353,7 @@ function expectedCode(original: Wire, mutated: Uint8Array): WireErrorCode {
   if (typeof wire !== 'object' || wire === null || Array.isArray(wire) || wire instanceof Uint8Array) return 'malformed';
   const w = wire as Wire;
   if (!('v' in w)) return 'malformed';
+  if (w.v === 2) return 'malformed';
   if (w.v !== 1) return 'version';
   if (Object.keys(w).join() !== Object.keys(original).join()) return 'malformed';
   const sameBytesShape = (a: unknown, b: unknown) => a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length;
@@ -376,3 +377,77 @@ function expectedCode(original: Wire, mutated: Uint8Array): WireErrorCode {
   if (w.from !== original.from) return 'unknown-sender';
   return 'bad-signature';
 }
+
+describe('wire: boxed envelope (v2)', () => {
+  let dir: string;
+  let replay: ReplayGuard;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-box-'));
+    replay = ReplayGuard.open(dir);
+  });
+  afterEach(() => {
+    replay.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A job from the master for ctrl-1, boxed under their pair key. */
+  function boxedJob(overrides: Partial<CreateBoxOptions> = {}): Uint8Array {
+    return createBoxEnvelope({ kind: 'job', from: 'master', to: 'ctrl-1.lab', jid: '20240101120000123456', ttlMs: 30_000, payload: PAYLOAD, sender: master.privateKeys, recipient: ctrl1.publicKeys, now: T0, ...overrides });
+  }
+
+  it('opens for its recipient with the payload intact, and carries no signature', () => {
+    const bytes = boxedJob();
+    const opened = openEnvelope(bytes, asMinion(replay));
+    assert.deepEqual(opened.payload, PAYLOAD);
+    assert.equal(opened.header.v, 2);
+    assert.equal(opened.header.sealed, true);
+    const wire = unpack(bytes);
+    assert.equal('sig' in wire, false);
+    assert.equal(Buffer.from(wire.body as Uint8Array).includes(Buffer.from('s3cret')), false, 'the pillar travels encrypted');
+  });
+
+  it('either side derives the same key: a return boxed by the minion opens on the master', () => {
+    const ret = createBoxEnvelope({ kind: 'ret', from: 'ctrl-1.lab', to: 'master', jid: '1', ttlMs: 30_000, payload: { ok: true }, sender: ctrl1.privateKeys, recipient: master.publicKeys, now: T0 });
+    const opened = openEnvelope(ret, { expectKind: 'ret', expectTo: 'master', senderKeys: (id) => registry.get(id), recipient: master.privateKeys, replay, now: T0 });
+    assert.deepEqual(opened.payload, { ok: true });
+  });
+
+  it('bad-signature: a box made by anyone else than the claimed sender (an intruder, or ctrl-2 claiming to be the master)', () => {
+    const byIntruder = boxedJob({ sender: intruder.privateKeys });
+    assert.throws(() => openEnvelope(byIntruder, asMinion(replay)), refusedWith('bad-signature'));
+    const byCtrl2 = boxedJob({ sender: ctrl2.privateKeys });
+    assert.throws(() => openEnvelope(byCtrl2, asMinion(replay)), refusedWith('bad-signature'));
+  });
+
+  it('bad-signature: any header field, the iv, the tag or the body changed', () => {
+    const wire = unpack(boxedJob());
+    const changes: Array<[string, Wire]> = [
+      ['kind', { ...wire, kind: 'ret' }],
+      ['jid', { ...wire, jid: '20240101120000999999' }],
+      ['ts', { ...wire, ts: (wire.ts as number) + 1 }],
+      ['exp', { ...wire, exp: (wire.exp as number) + 1 }],
+      ['nonce', { ...wire, nonce: new Uint8Array(16) }],
+      ['iv', { ...wire, iv: new Uint8Array(12) }],
+      ['tag', { ...wire, tag: new Uint8Array(16) }],
+      ['body', { ...wire, body: Buffer.concat([Buffer.from(wire.body as Uint8Array), Buffer.from([0])]) }],
+    ];
+    for (const [field, changed] of changes) assert.equal(codeOf(() => openEnvelope(encode(changed), asMinion(replay, { expectKind: ['job', 'ret'] }))), 'bad-signature', field);
+    assert.deepEqual(openEnvelope(encode(wire), asMinion(replay)).payload, PAYLOAD, 'the untouched box still opens: refused copies do not burn its nonce');
+  });
+
+  it('wrong-recipient before anything else: a box for ctrl-2 delivered to ctrl-1', () => {
+    assert.throws(() => openEnvelope(boxedJob({ to: 'ctrl-2.lab', recipient: ctrl2.publicKeys }), asMinion(replay)), refusedWith('wrong-recipient'));
+  });
+
+  it('replayed, expired, wrong-kind, unknown-sender and malformed still apply', () => {
+    const bytes = boxedJob();
+    openEnvelope(bytes, asMinion(replay));
+    assert.throws(() => openEnvelope(bytes, asMinion(replay)), refusedWith('replayed'));
+    assert.throws(() => openEnvelope(boxedJob({ now: T0 - 600_000 }), asMinion(replay)), refusedWith('expired'));
+    assert.throws(() => openEnvelope(boxedJob(), asMinion(replay, { expectKind: 'ret' })), refusedWith('wrong-kind'));
+    assert.throws(() => openEnvelope(boxedJob(), asMinion(replay, { senderKeys: () => undefined })), refusedWith('unknown-sender'));
+    assert.throws(() => openEnvelope(boxedJob(), asMinion(replay, { senderKeys: () => ({ sign: master.publicKeys.sign }) })), refusedWith('unknown-sender'));
+    assert.throws(() => openEnvelope(encode({ ...unpack(boxedJob()), sig: new Uint8Array(64) }), asMinion(replay)), refusedWith('malformed'));
+    assert.throws(() => openEnvelope(boxedJob(), asMinion(replay, { recipient: undefined })), refusedWith('decrypt-failed'));
+  });
+});
