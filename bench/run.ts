@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fleetRoundTrip } from './fleet';
+import { fleetScale } from './scale/scale';
+import { scaleTable } from './scale/table';
 
 const STATES = Number(process.env.BRINE_BENCH_STATES ?? 1000);
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -112,8 +114,16 @@ function masterless(): void {
 }
 
 async function main(): Promise<void> {
-  masterless();
-  await fleetRoundTrip(process.argv.includes('--quick') ? [1, 10] : [1, 10, 100]);
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.includes('--scale');
+  if (!only) {
+    masterless();
+    await fleetRoundTrip(quick ? [1, 10] : [1, 10, 100]);
+  }
+  const sizes = { minions: Number(process.env.BRINE_BENCH_MINIONS ?? (quick ? 300 : 10_000)), stateMinions: quick ? 50 : 1000 };
+  process.stdout.write(`brine bench: fleet scale, ${sizes.minions} emulated minions (bench/swarm) against a real master\n`);
+  const rows = await fleetScale(sizes);
+  process.stdout.write(`${scaleTable(rows)}\n`);
 }
 
 main().catch((e: Error) => {

@@ -15,6 +15,8 @@ export interface SwarmStart {
   servers: string[];
   /** The minions' log level (warning keeps thousands of minions quiet). */
   logLevel: string;
+  /** The `host` grain of the i-th minion is hosts[i % hosts.length] (default: the id's first label). */
+  hosts?: string[];
   /** Only make the key pairs, then report `keys` and wait (no connection). */
   keysOnly: boolean;
 }

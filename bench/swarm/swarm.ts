@@ -24,6 +24,8 @@ export interface SwarmOptions {
   workers?: number;
   /** The minions' log level (default error). */
   logLevel?: string;
+  /** The `host` grain cycles through these (default: each id's first label). */
+  hosts?: string[];
   /** Called with the number of minions listening, as it grows. */
   onReady?: (ready: number) => void;
 }
@@ -76,7 +78,7 @@ export class Swarm {
           this.opts.onReady?.(this.ready);
         } else if (m.type === 'fatal') this.failure ??= m.message;
       });
-      this.send(w, { type: 'start', ids, keysDir: this.opts.keysDir, runDir: this.opts.runDir, servers: this.opts.servers, logLevel: this.opts.logLevel ?? process.env.SWARM_LOG ?? 'error', keysOnly: false });
+      this.send(w, { type: 'start', ids, keysDir: this.opts.keysDir, runDir: this.opts.runDir, servers: this.opts.servers, logLevel: this.opts.logLevel ?? 'error', keysOnly: false, ...(this.opts.hosts ? { hosts: this.opts.hosts } : {}) });
     }
     const deadline = Date.now() + timeoutMs;
     while (this.ready < this.opts.ids.length) {
@@ -108,7 +110,7 @@ export class Swarm {
     fs.rmSync(this.opts.runDir, { recursive: true, force: true });
   }
 
-  /** Resident memory of the workers (bytes, from /proc). */
+  /** The worker processes' pids. */
   workerPids(): number[] {
     return this.workers.map((w) => w.child.pid).filter((p): p is number => p !== undefined);
   }
@@ -121,7 +123,7 @@ export class Swarm {
   }
 
   private spawn(): Worker {
-    const child = fork(WORKER, [], { execArgv: process.env.SWARM_NODE_ARGS ? process.env.SWARM_NODE_ARGS.split(' ') : [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     const w: Worker = { child, ready: 0, stderr: [] };
     child.stderr?.on('data', (d: Buffer) => {
       w.stderr.push(d.toString());

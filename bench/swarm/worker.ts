@@ -38,7 +38,7 @@ function startMinions(start: SwarmStart): void {
     if (ready !== reported) report({ type: 'ready', ready: (reported = ready) });
   }, 50);
   flush.unref();
-  for (const id of start.ids) {
+  for (const [i, id] of start.ids.entries()) {
     const root = path.join(start.runDir, id);
     fs.mkdirSync(path.join(root, 'files'), { recursive: true });
     // the kept key pair, in a pki dir of this run: the master's key pinned there is this run's master
@@ -53,7 +53,7 @@ function startMinions(start: SwarmStart): void {
       log_level: level,
       acceptance_wait_time: 1,
     });
-    const host = id.split('.')[0];
+    const host = start.hosts?.length ? start.hosts[i % start.hosts.length] : id.split('.')[0];
     const grains = { ...base, ...identityGrains(id), host, nodename: host, fqdn: id, swarm_root: path.join(root, 'files') };
     const daemon = new MinionDaemon({ config, log, grains, onListening: () => ready++ });
     daemons.push(daemon);

@@ -10,8 +10,8 @@ import { BrineError } from '../../common/errors';
 import { connectNats } from '../../common/nats/connect';
 import { orderedMessages } from '../../common/nats/ordered';
 import { EVENTS_STREAM } from '../../common/nats/streams';
-import type { JobEvent, MasterCommand, MasterCommandReply } from '../../common/protocol/messages';
-import { jobEventsFilter, MASTER_COMMAND_SUBJECT, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
+import { expandJobEvent, type JobEvent, type MasterCommand, type MasterCommandReply, type ReturnBatchEvent } from '../../common/protocol/messages';
+import { jobEventsFilter, jobEventSubject, MASTER_COMMAND_SUBJECT, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
 import { BUS_CLIENT_NAMES } from '../../common/protocol/handlers';
 import { decode } from '../../common/wire/codec';
 import { createEnvelope, openEnvelope, peekEnvelope, type EnvelopeHeader } from '../../common/wire/envelope';
@@ -99,7 +99,7 @@ export class MasterClient {
     async function* events(): AsyncGenerator<JobEvent> {
       for await (const m of reader) {
         const e = self.open(m.data);
-        if (e?.payload !== undefined) yield e.payload as JobEvent;
+        if (e?.payload !== undefined) yield* expandJobEvent(e.payload as JobEvent | ReturnBatchEvent);
       }
     }
     return { events: events(), stop: () => reader.stop() };
@@ -112,7 +112,16 @@ export class MasterClient {
     async function* events(): AsyncGenerator<BusEvent> {
       for await (const m of reader) {
         const e = self.open(m.data);
-        if (e) yield { subject: m.subject, header: e.header, ...(e.payload !== undefined ? { payload: e.payload } : {}), time: m.time };
+        if (!e) continue;
+        const batch = e.payload as Partial<ReturnBatchEvent> | undefined;
+        if (batch?.type === 'rets' && typeof batch.jid === 'string') {
+          // a batch of returns is shown as the per-minion events it stands for (Salt's salt/job/<jid>/ret/<minion>)
+          for (const ret of expandJobEvent(batch as ReturnBatchEvent)) {
+            if (ret.type === 'ret') yield { subject: jobEventSubject(batch.jid, `ret.${ret.minion}`), header: e.header, payload: ret, time: m.time };
+          }
+          continue;
+        }
+        yield { subject: m.subject, header: e.header, ...(e.payload !== undefined ? { payload: e.payload } : {}), time: m.time };
       }
     }
     return { events: events(), stop: () => reader.stop() };

@@ -95,6 +95,24 @@ export type JobEvent =
   | { type: 'ret'; jid: string; minion: string; data: unknown; retcode: number; success: boolean; outputter: string; at: number }
   | { type: 'done'; jid: string; answered: string[]; failed: string[]; noResponse: string[]; at: number };
 
+/** One return event of a job. */
+export type ReturnEvent = Extract<JobEvent, { type: 'ret' }>;
+
+/**
+ * Returns of one job published together on brine.evt.job.<jid>.rets: ten thousand minions
+ * answering make a few dozen events, not ten thousand (each sealed, stored and opened).
+ */
+export interface ReturnBatchEvent {
+  type: 'rets';
+  jid: string;
+  returns: ReturnEvent[];
+}
+
+/** The job events a stored event stands for: a batch is its returns, anything else itself. */
+export function expandJobEvent(e: JobEvent | ReturnBatchEvent): JobEvent[] {
+  return e.type === 'rets' ? (Array.isArray(e.returns) ? e.returns : []) : [e];
+}
+
 /** Events the master publishes about itself and its minions on brine.evt.master.<type>. */
 export type MasterEvent =
   | { type: 'master-start'; at: number; fingerprint: string }

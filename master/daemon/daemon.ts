@@ -262,6 +262,7 @@ export class MasterDaemon {
       this.opts.log.error(`Job cache: ${(e as Error).message}`);
     }
     this.cache.close();
+    await this.events?.flushReturns();
     await this.nc.drain().catch(() => {});
     await this.bus.stop();
     await this.opts.renderer.close?.();

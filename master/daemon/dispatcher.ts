@@ -25,6 +25,8 @@ import type { JobTracker } from './tracker';
 const JOB_TTL_MS = 120_000;
 /** Jobs rendered and sent at once. */
 const SEND_CONCURRENCY = 64;
+/** Jobs with nothing to render handed to the connection per turn of the event loop. */
+const SEND_BATCH = 256;
 /** Longest silence a job may allow its minions (seconds). */
 const MAX_TIMEOUT_S = 86_400;
 const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$/;
@@ -51,10 +53,10 @@ export interface DispatcherDeps {
 export class JobDispatcher {
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** The accepted minions with the grains they reported. */
+  /** The accepted minions with the grains they reported (each minion's parsed only when a target or a render reads it). */
   registry(): RegistryMinion[] {
-    const grains = new Map(this.deps.cache.minions().map((m) => [m.id, m.grains]));
-    return this.deps.keys.list().minions.map((id) => ({ id, grains: (grains.get(id) ?? {}) as Dict }));
+    const grains = this.deps.cache.grainsTexts();
+    return this.deps.keys.list().minions.map((id) => new KnownMinion(id, grains.get(id)));
   }
 
   /**
@@ -119,6 +121,21 @@ export class JobDispatcher {
     state: Exclude<ReturnType<typeof stateJobArgs>, { error: string }> | undefined,
     progressIntervalMs: number,
   ): Promise<void> {
+    if (state === undefined && !needsPillar(cmd.fun)) {
+      // nothing to render: jobs are sealed and handed to the connection a batch at a time, so
+      // that nats.js writes each batch in one go instead of one socket write per minion
+      for (let i = 0; i < ids.length; i += SEND_BATCH) {
+        for (const id of ids.slice(i, i + SEND_BATCH)) {
+          try {
+            this.seal(jid, id, { jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, progressIntervalMs });
+          } catch (e) {
+            await this.couldNotSend(jid, id, e);
+          }
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return;
+    }
     let next = 0;
     const worker = async () => {
       while (next < ids.length) {
@@ -126,8 +143,7 @@ export class JobDispatcher {
         try {
           await this.sendOne(jid, cmd, id, grains.get(id) ?? {}, state, progressIntervalMs);
         } catch (e) {
-          this.deps.log.error(`Job ${jid}: could not send to ${id}: ${(e as Error).message}`);
-          await this.deps.onLocalReturn(jid, id, `The master could not send the job: ${(e as Error).message}`, 1);
+          await this.couldNotSend(jid, id, e);
         }
       }
     };
@@ -166,6 +182,11 @@ export class JobDispatcher {
         if (rendered.states) payload.states = rendered.states;
       }
     }
+    this.seal(jid, id, payload);
+  }
+
+  /** Box `payload` for minion `id` and publish it on its subject. */
+  private seal(jid: string, id: string, payload: JobPayload): void {
     const recipient = this.deps.keys.publicKeysOf(id);
     if (!recipient) throw new Error(`the key of ${id} is no longer accepted`);
     const bytes = createBoxEnvelope({ kind: 'job', from: MASTER_ID, to: id, jid, ttlMs: JOB_TTL_MS, payload, sender: this.deps.masterKeys, recipient });
@@ -173,13 +194,33 @@ export class JobDispatcher {
     this.deps.tracker.heard(jid, id);
   }
 
+  private async couldNotSend(jid: string, id: string, e: unknown): Promise<void> {
+    this.deps.log.error(`Job ${jid}: could not send to ${id}: ${(e as Error).message}`);
+    await this.deps.onLocalReturn(jid, id, `The master could not send the job: ${(e as Error).message}`, 1);
+  }
+
   private async withPillar(minions: RegistryMinion[]): Promise<RegistryMinion[]> {
     return Promise.all(
       minions.map(async (m) => {
         const r = await this.deps.renderer.render({ id: m.id, grains: m.grains, kind: 'pillar', test: false });
-        return { ...m, pillar: r.ok ? r.pillar : {} };
+        return { id: m.id, grains: m.grains, pillar: r.ok ? r.pillar : {} };
       }),
     );
+  }
+}
+
+/** An accepted minion whose grains are parsed from their stored JSON on first use. */
+class KnownMinion implements RegistryMinion {
+  private parsed: Dict | undefined;
+
+  constructor(
+    readonly id: string,
+    private readonly grainsJson: string | undefined,
+  ) {}
+
+  get grains(): Dict {
+    this.parsed ??= this.grainsJson === undefined ? {} : (JSON.parse(this.grainsJson) as Dict);
+    return this.parsed;
   }
 }
 

@@ -7,7 +7,8 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from '../../common/log';
 import { publishDurable } from '../../common/nats/durable-publish';
 import { jobEventSubject, masterEventSubject, MASTER_ID, OPERATOR_ID } from '../../common/protocol/subjects';
-import type { JobEvent, MasterEvent } from '../../common/protocol/messages';
+import type { JobEvent, MasterEvent, ReturnBatchEvent, ReturnEvent } from '../../common/protocol/messages';
+import { ReturnBatcher } from './return-batcher';
 import type { OrchEvent } from '../../common/protocol/orch';
 import { orchEventSubject } from '../../common/protocol/orch';
 import { LocalBus } from './local-bus';
@@ -20,6 +21,7 @@ const EVENT_TTL_MS = 24 * 3600 * 1000;
 export class EventPublisher {
   /** In-process listeners of the same events. */
   readonly local = new LocalBus();
+  private readonly returns = new ReturnBatcher((jid, returns) => this.publish(jobEventSubject(jid, 'rets'), { type: 'rets', jid, returns }, jid, batchMessageId(jid, returns)));
 
   constructor(
     private readonly js: JetStreamClient,
@@ -28,9 +30,14 @@ export class EventPublisher {
     private readonly log: Logger,
   ) {}
 
-  /** An event about job `event.jid`; `msgId` makes a re-publication (after a restart) a no-op. */
-  job(event: JobEvent, msgId?: string): Promise<void> {
+  /**
+   * An event about job `event.jid`; `msgId` makes a re-publication (after a restart) a no-op.
+   * Returns go out in batches (see ReturnBatcher); in-process listeners hear each at once.
+   */
+  async job(event: JobEvent, msgId?: string): Promise<void> {
     this.local.emitJob(event);
+    if (event.type === 'ret') return this.returns.add(event);
+    await this.returns.flush(event.jid);
     const suffix = event.type === 'new' || event.type === 'done' ? event.type : `${event.type}.${event.minion}`;
     return this.publish(jobEventSubject(event.jid, suffix), event, event.jid, msgId);
   }
@@ -47,7 +54,12 @@ export class EventPublisher {
     return this.publish(masterEventSubject(suffix), event, undefined, undefined);
   }
 
-  private async publish(subject: string, payload: JobEvent | MasterEvent | OrchEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
+  /** Send every batch of returns still gathering (the master stopping). */
+  flushReturns(): Promise<void> {
+    return this.returns.flushAll();
+  }
+
+  private async publish(subject: string, payload: JobEvent | ReturnBatchEvent | MasterEvent | OrchEvent, jid: string | undefined, msgId: string | undefined): Promise<void> {
     try {
       const bytes = createBoxEnvelope({
         kind: 'evt',
@@ -64,4 +76,11 @@ export class EventPublisher {
       this.log.warning(`Could not publish event ${subject}: ${(e as Error).message}`);
     }
   }
+}
+
+/** The same batch of returns gets the same message id (a re-publication after a restart is stored once). */
+function batchMessageId(jid: string, returns: readonly ReturnEvent[]): string {
+  const first = returns[0]?.minion ?? '';
+  const last = returns[returns.length - 1]?.minion ?? '';
+  return `${jid}.rets.${first}.${last}.${returns.length}`;
 }

@@ -39,7 +39,7 @@ export async function handleMinionEvent(deps: MinionEventsDeps, msg: StreamMessa
       await deps.events.master({ type: 'minion-event', minion, tag: event.tag, data, at: opened.header.ts });
       return;
     }
-    deps.cache.upsertMinion(minion, event.grains, 'accepted');
+    if ((await deps.cache.recordGrains(minion, event.grains, 'accepted')) === 'rejected') return;
     deps.log.info(`Minion ${minion} ${event.type === 'start' ? 'started' : 'refreshed its grains'}`);
     if (event.type === 'start') await deps.events.master({ type: 'minion-start', minion, at: opened.header.ts });
   } catch (e) {

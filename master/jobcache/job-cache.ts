@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BrineError } from '../../common/errors';
+import { BrineError, ValidationError } from '../../common/errors';
 import { JobStore, registerFnmatch } from './jobs';
 import { MinionStore } from './minions';
 import { ReturnWriter, stateRank } from './return-writer';
@@ -63,7 +63,8 @@ export interface JobCacheOptions {
 type Pending =
   | { kind: 'return'; input: ReturnInput; receivedAt: number; settle: Settle }
   | { kind: 'started'; jid: string; minion: string; startedAt: number; receivedAt: number; settle: Settle }
-  | { kind: 'finish'; jid: string; at: number; receivedAt: number; settle: Settle };
+  | { kind: 'finish'; jid: string; at: number; receivedAt: number; settle: Settle }
+  | { kind: 'grains'; id: string; grains: Record<string, unknown>; status?: MinionStatus; receivedAt: number; settle: Settle };
 
 interface Settle {
   resolve: (outcome: ReturnOutcome) => void;
@@ -286,6 +287,15 @@ export class JobCache {
     return this.minionStore.upsertMinion(id, grains, status);
   }
 
+  /**
+   * Queue a minion's grains (its start or refresh), written with the next batch like returns (a
+   * thousand minions starting at once make one transaction, not a thousand fsyncs); the promise
+   * settles once written, 'rejected' for a bad id or grains (kept as an error record).
+   */
+  recordGrains(id: string, grains: Record<string, unknown>, status?: MinionStatus): Promise<ReturnOutcome> {
+    return this.enqueue((settle) => ({ kind: 'grains', id, grains, ...(status ? { status } : {}), receivedAt: this.now(), settle }));
+  }
+
   /** Mark a known minion seen now; false if unknown. */
   touchMinion(id: string): boolean {
     this.checkOpen();
@@ -308,6 +318,12 @@ export class JobCache {
   getMinion(id: string): MinionRecord | undefined {
     this.checkOpen();
     return this.minionStore.getMinion(id);
+  }
+
+  /** Every known minion's grains as JSON text, by id. */
+  grainsTexts(): Map<string, string> {
+    this.checkOpen();
+    return this.minionStore.grainsTexts();
   }
 
   /** Known minions sorted by id (all, or those with one key status). */
@@ -383,6 +399,16 @@ export class JobCache {
   private writeBatch(writer: ReturnWriter, batch: Pending[]): ReturnOutcome[] {
     const one = this.db.transaction((item: Pending): ReturnOutcome => {
       if (item.kind === 'finish') return this.finishQueued(item.jid, item.at);
+      if (item.kind === 'grains') {
+        try {
+          this.minionStore.writeMinion(item.id, item.grains, item.status);
+          return 'stored';
+        } catch (err) {
+          if (!(err instanceof ValidationError)) throw err;
+          writer.recordError({ error: err.message, ...identify(item) }, item.receivedAt, false);
+          return 'rejected';
+        }
+      }
       if (item.kind === 'started') {
         const bad = validateStarted(item.jid, item.minion, item.startedAt);
         if (bad) {
@@ -448,6 +474,7 @@ function createPrivateFile(file: string): void {
 
 function identify(item: Exclude<Pending, { kind: 'finish' }>): { jid: string | null; minion: string | null } {
   if (item.kind === 'started') return identifyReturn(item.jid, item.minion);
+  if (item.kind === 'grains') return identifyReturn(null, item.id);
   const raw = item.input as { jid?: unknown; minion?: unknown } | null;
   return identifyReturn(raw?.jid, raw?.minion);
 }

@@ -18,6 +18,8 @@ interface MinionRow {
 
 /** The minions table. */
 export class MinionStore {
+  private upsert: Database.Statement | undefined;
+
   constructor(
     private readonly db: Database.Database,
     private readonly now: () => number,
@@ -28,6 +30,12 @@ export class MinionStore {
    * `accepted` unless given), and marks it seen. Throws ValidationError for a bad id or grains.
    */
   upsertMinion(id: string, grains: Record<string, unknown>, status?: MinionStatus): MinionRecord {
+    this.writeMinion(id, grains, status);
+    return this.getMinion(id) as MinionRecord;
+  }
+
+  /** upsertMinion without reading the row back. */
+  writeMinion(id: string, grains: Record<string, unknown>, status?: MinionStatus): void {
     validateMinionId(id);
     if (grains === null || typeof grains !== 'object' || Array.isArray(grains)) {
       throw new ValidationError(`grains of minion ${id} must be a mapping`);
@@ -36,8 +44,7 @@ export class MinionStore {
     if ('error' in json) throw new ValidationError(`grains of minion ${id}: ${json.error}`);
     if (status !== undefined) checkStatus(status);
     const at = this.now();
-    this.db
-      .prepare(
+    this.upsert ??= this.db.prepare(
         `INSERT INTO minions (id, status, grains, first_seen, last_seen, last_grains_refresh)
          VALUES (@id, @status, @grains, @at, @at, @at)
          ON CONFLICT (id) DO UPDATE SET
@@ -45,9 +52,8 @@ export class MinionStore {
            grains = excluded.grains,
            last_seen = excluded.last_seen,
            last_grains_refresh = excluded.last_grains_refresh`,
-      )
-      .run({ id, status: status ?? 'accepted', newStatus: status ?? null, grains: json.json, at });
-    return this.getMinion(id) as MinionRecord;
+    );
+    this.upsert.run({ id, status: status ?? 'accepted', newStatus: status ?? null, grains: json.json, at });
   }
 
   /** Mark a known minion as seen now; false if the minion is unknown (nothing is added). */
@@ -80,6 +86,12 @@ export class MinionStore {
         : this.db.prepare('SELECT * FROM minions WHERE status = ? ORDER BY id').all(status)
     ) as MinionRow[];
     return rows.map(minionFromRow);
+  }
+
+  /** Every known minion's grains as stored (JSON text, not parsed: a target by id needs none of them). */
+  grainsTexts(): Map<string, string> {
+    const rows = this.db.prepare('SELECT id, grains FROM minions').raw().all() as Array<[string, string]>;
+    return new Map(rows);
   }
 }
 

@@ -52,7 +52,8 @@ export function resolveTargets(
   const known = new Set<string>();
   for (const minion of minions) {
     known.add(minion.id);
-    if (test({ id: minion.id, grains: minion.grains, pillar: minion.pillar ?? {} })) matched.add(minion.id);
+    // grains read through a getter: a target by id never makes the registry parse them
+    if (test({ id: minion.id, get grains() { return minion.grains; }, pillar: minion.pillar ?? {} })) matched.add(minion.id);
   }
   return {
     matched: [...matched].sort(compareIds),

@@ -20,6 +20,17 @@ describe('jobcache: minions', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('queues grains of many minions into one write; a bad one is rejected without spoiling the others', async () => {
+    const ids = Array.from({ length: 500 }, (_, i) => `swarm-${i}.lab`);
+    const writes = ids.map((id) => cache.recordGrains(id, { host: id.split('.')[0] }, 'accepted'));
+    const bad = cache.recordGrains('bad.lab', { big: BigInt(1) } as unknown as Record<string, unknown>);
+    assert.deepEqual(new Set(await Promise.all(writes)), new Set(['stored']));
+    assert.equal(await bad, 'rejected');
+    assert.equal(cache.minions().length, 500);
+    assert.deepEqual(cache.getMinion('swarm-7.lab')?.grains, { host: 'swarm-7' });
+    assert.match(cache.returnErrors().map((e) => e.error).join('\n'), /grains/);
+  });
+
   it('adds a minion with its grains, then refreshes them keeping first_seen', () => {
     assert.deepEqual(cache.upsertMinion('ctrl-2.lab', { os: 'Debian', ipv4: ['10.0.0.12'] }), {
       id: 'ctrl-2.lab',
