@@ -101,6 +101,7 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
       const stateIds = ids.slice(0, opts.stateMinions);
       const state = await publishAndWatch(client, 'state.apply', ['ha.deploy'], { test: true }, stateIds, 'list', stateIds.length);
       log(`state.apply ha.deploy test=True to ${stateIds.length}: ${seconds(state.ms)} (${state.ok} succeeded, ${state.failed} failed)`);
+      if (state.failed > 0) log(`first failure: ${firstFailure(fleet, state.jid)}`);
 
       const master = loadIdentity(path.join(fleet.masterDir, 'pki'), MASTER_ID);
       const raw = await rawNatsRound([fleet.url], { nkey: master.privateKeys.sign }, n);
@@ -127,4 +128,19 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
 
 function mib(kib: number): string {
   return `${Math.round(kib / 1024)} MiB`;
+}
+
+/** What the first failed minion of job `jid` returned (its failing states' comments), shortened. */
+function firstFailure(fleet: Fleet, jid: string): string {
+  const job = fleet.job(jid);
+  const failed = job?.returns.find((r) => r.retcode !== 0);
+  if (!failed) return '(none found)';
+  const data = failed.data;
+  const comments =
+    data && typeof data === 'object' && !Array.isArray(data)
+      ? Object.entries(data as Record<string, { result?: unknown; comment?: unknown }>)
+          .filter(([, v]) => v && typeof v === 'object' && v.result === false)
+          .map(([k, v]) => `${k}: ${String(v.comment)}`)
+      : [JSON.stringify(data)];
+  return `${failed.minion}: ${comments.join(' | ').slice(0, 800)}`;
 }

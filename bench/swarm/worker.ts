@@ -45,7 +45,11 @@ function startMinions(start: SwarmStart): void {
     const pki = path.join(root, 'pki');
     fs.mkdirSync(pki, { recursive: true, mode: 0o700 });
     for (const file of ['minion.pem', 'minion.pub']) fs.copyFileSync(path.join(start.keysDir, id, file), path.join(pki, file));
+    const host = start.hosts?.length ? start.hosts[i % start.hosts.length] : id.split('.')[0];
+    // as static grains in the config, so that the minion's own runtime (templates it renders) sees them too
+    const own = { host, nodename: host, fqdn: id, swarm_root: path.join(root, 'files') };
     const config = loadMinionConfig(path.join(root, 'no-config'), {
+      grains: own,
       id,
       master: start.servers,
       pki_dir: pki,
@@ -53,8 +57,7 @@ function startMinions(start: SwarmStart): void {
       log_level: level,
       acceptance_wait_time: 1,
     });
-    const host = start.hosts?.length ? start.hosts[i % start.hosts.length] : id.split('.')[0];
-    const grains = { ...base, ...identityGrains(id), host, nodename: host, fqdn: id, swarm_root: path.join(root, 'files') };
+    const grains = { ...base, ...identityGrains(id), ...own };
     const daemon = new MinionDaemon({ config, log, grains, onListening: () => ready++ });
     daemons.push(daemon);
     running.push(daemon.run().catch((e: Error) => report({ type: 'fatal', message: `${id}: ${e.message}` })));
