@@ -32,12 +32,14 @@ python3-tz:
 python3-pip:
   pkg.installed
 
+# bookworm: Debian's uwsgi (2.0.21) and its Python 3 plugin rather than a pip build from
+# PyPI (no download from the internet; see states/README.md).
 {% for p in ['uwsgi'] %}
 {{p}}:
-  pip.installed:
-    - bin_env: /usr/bin/pip3
-    - env_vars:
-        PIP_BREAK_SYSTEM_PACKAGES: '1'
+  pkg.installed:
+    - pkgs:
+      - uwsgi
+      - uwsgi-plugin-python3
     - require:
       - pkg: build-essential
       - pkg: python3-dev

@@ -14,6 +14,7 @@ import { asDict, fixtureDir, listFiles, loadCtrl2, loadYamlFile, repoRoot, slsFi
 const EXPECTED_STATES: Record<string, Array<[string, string[]]>> = {
   'rabbitmq-server.deploy': [
     ['/var/lib/rabbitmq/.erlang.cookie', ['file.managed']],
+    ['/etc/rabbitmq/rabbitmq.conf', ['file.managed']],
     ['rabbitmq-server', ['pkg.installed', 'service.running']],
   ],
   'rabbitmq-server.setup': [['rabbitmq setup', ['cmd.script']]],
@@ -52,7 +53,7 @@ const EXPECTED_STATES: Record<string, Array<[string, string[]]>> = {
     ['devel-pkgs', ['pkg.installed']],
     ['python3-tz', ['pkg.installed']],
     ['python3-pip', ['pkg.installed']],
-    ['uwsgi', ['pip.installed']],
+    ['uwsgi', ['pkg.installed']],
     ['osbuild user', ['cmd.run']],
     ['/home/osbuild/tmp', ['file.directory']],
   ],

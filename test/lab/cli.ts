@@ -8,7 +8,10 @@
  *   down [--purge]                 stop everything by pid, delete the namespaces (--purge: the base too)
  *   exec CTRL [CMD...]             run a command (default: bash) inside a controller
  *   brine ARGS...                  the brine CLI against the lab's master (from the bridge side)
- *   run [--pillar JSON] [--test]   brine orch run prereqos on the lab
+ *   run [--pillar JSON] [--test] [--no-drills] [--no-keepalived]
+ *                                  rehearse the deployment and check it (issue 6's list), timings
+ *   check                          checks 2-4 once
+ *   drill cut|master|keepalived    one drill
  */
 import { Command, Option } from 'commander';
 import { inController } from './controller';
@@ -21,8 +24,12 @@ import { runInherit } from './proc';
 import type { InitMode } from './rootfs';
 import { readState } from './state';
 import { status } from './status';
-import { seconds } from './timing';
 import { up } from './up';
+import { clusterChecks } from './checks/all';
+import { labContext } from './context';
+import { drill } from './drills/one';
+import { labRun } from './run';
+import { Verdicts } from './verdict';
 
 function log(line: string): void {
   process.stdout.write(`[lab] ${line}\n`);
@@ -87,19 +94,33 @@ export function program(): Command {
     });
 
   p.command('run')
-    .description('brine orch run prereqos on the lab (for real unless --test)')
-    .option('--pillar <json>', 'pillar for the orchestration', '{"firstnode": "ctrl-1"}')
-    .option('--test', 'test mode: say what would change')
+    .description('rehearse the deployment: prereqos twice with the checks, the drills, keepalived (see test/lab/README.md)')
+    .option('--pillar <json>', 'pillar for the orchestrations', '{"firstnode": "ctrl-1"}')
+    .option('--test', 'only brine orch run prereqos --test: say what would change')
+    .option('--no-drills', 'without the failure drills (6)')
+    .option('--no-keepalived', 'without the keepalived check (7)')
     .addOption(dirOption())
-    .action(async (o: { pillar: string; test?: boolean; dir?: string }) => {
-      const layout = labLayout(o.dir);
-      if (!readState(layout.stateFile)) throw new Error('the lab is not up (npm run lab -- up)');
-      const started = Date.now();
-      const args = ['orch', 'run', 'prereqos', '--pillar', o.pillar, ...(o.test ? ['--test'] : [])];
-      log(`brine ${args.join(' ')}`);
-      const code = await runInherit(brineArgv(layout, projectDir(), args));
-      log(`orchestration ended with status ${code} after ${seconds(Date.now() - started)}`);
-      process.exitCode = code;
+    .action(async (o: { pillar: string; test?: boolean; drills: boolean; keepalived: boolean; dir?: string }) => {
+      process.exitCode = await labRun({ pillar: o.pillar, test: o.test === true, drills: o.drills, keepalived: o.keepalived, log, ...(o.dir ? { dir: o.dir } : {}) });
+    });
+
+  p.command('check')
+    .description('checks 2-4 once (RabbitMQ, Galera, corosync/Pacemaker/HAProxy) on the lab as it is')
+    .addOption(dirOption())
+    .action(async (o: { dir?: string }) => {
+      const v = new Verdicts(log);
+      v.addAll(await clusterChecks(labContext(o.dir, log), `check-${Date.now()}`));
+      log(`verdicts: ${v.counts()}`);
+      process.exitCode = v.passed() ? 0 : 1;
+    });
+
+  p.command('drill')
+    .description('one drill on the lab as it is: cut (ctrl-3 cut off during a run), master (restart mid-run), keepalived')
+    .argument('<name>', 'cut, master or keepalived')
+    .option('--pillar <json>', 'pillar for the orchestration', '{"firstnode": "ctrl-1"}')
+    .addOption(dirOption())
+    .action(async (name: string, o: { pillar: string; dir?: string }) => {
+      process.exitCode = await drill(name, labContext(o.dir, log), o.pillar);
     });
   return p;
 }

@@ -36,11 +36,20 @@ export async function startMaster(layout: LabLayout, plan: LabPlan, project: str
   fs.mkdirSync(layout.masterDir, { recursive: true });
   fs.writeFileSync(path.join(layout.masterDir, 'master'), masterConfig(layout, plan, project));
   fs.writeFileSync(layout.masterLog, '');
+  return launchMaster(layout, project, record);
+}
+
+/**
+ * Start the master on the config and cache it has (a restart: keys, job cache and unfinished
+ * orchestrations are kept); `record` gets its process at once; resolves when its bus is up.
+ */
+export async function launchMaster(layout: LabLayout, project: string, record: (p: ProcessRef) => void): Promise<ProcessRef> {
+  const bus = path.join(layout.masterDir, 'cache', 'bus.json');
+  fs.rmSync(bus, { force: true });
   const pid = spawnDetached(inNetns(BRIDGE_NETNS, [process.execPath, path.join(project, 'bin', 'brine'), 'master', '-c', layout.masterDir, '-l', 'info']), layout.masterLog);
   const ref = processRef(pid);
   if (!ref) throw new Error(`the master exited at once:\n${tail(layout.masterLog)}`);
   record(ref);
-  const bus = path.join(layout.masterDir, 'cache', 'bus.json');
   await waitFor('the master\'s bus (bus.json)', () => {
     if (!isAlive(ref)) throw new Error(`the master exited:\n${tail(layout.masterLog)}`);
     return fs.existsSync(bus);

@@ -23,6 +23,11 @@ export class Timings {
     return v;
   }
 
+  /** Record a phase measured elsewhere (an orchestration step, an earlier command). */
+  record(name: string, ms: number, note?: string): void {
+    this.phases.push({ name, ms, ...(note ? { note } : {}) });
+  }
+
   /** Milliseconds since the command started. */
   total(): number {
     return Date.now() - this.start;

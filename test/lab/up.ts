@@ -20,6 +20,7 @@ import { probeRelay, startRelay, type RelayPlan } from './relay';
 import { writeControllerFiles, type InitMode } from './rootfs';
 import { newState, readState, saveState } from './state';
 import { Timings } from './timing';
+import { saveUpTimings } from './up-timings';
 
 /** Options of `up`. */
 export interface UpOptions {
@@ -150,6 +151,7 @@ export async function up(opts: UpOptions): Promise<number> {
 
   log(`brine run '*' test.ping (from the bridge side):`);
   await runInherit(brineArgv(layout, project, ['run', '*', 'test.ping']));
+  saveUpTimings(layout.dir, { at: new Date().toISOString(), totalMs: t.total(), phases: t.phases });
   log(t.summary(`lab up: 3 controllers (${opts.init}), master ${plan.natsUrl}`));
   log('next: npm run lab -- status | npm run lab -- exec ctrl-1 [CMD...] | npm run lab -- brine run \'*\' test.ping | npm run lab -- down');
   return 0;
