@@ -65,8 +65,8 @@ export interface OpenedEnvelope {
   readonly payload: unknown;
 }
 
-/** What to put in a new envelope. */
-export interface CreateEnvelopeOptions {
+/** What any new envelope says: who to whom, what, for how long. */
+export interface EnvelopeContents {
   kind: EnvelopeKind;
   from: string;
   to: string;
@@ -75,30 +75,24 @@ export interface CreateEnvelopeOptions {
   ttlMs: number;
   /** Any msgpack-encodable value. */
   payload: unknown;
-  /** The sender's private keys (only the Ed25519 one is used). */
-  signer: Pick<PrivateKeys, 'sign'>;
-  /** The recipient's public keys: when given, the body is sealed for them. */
-  recipient?: Pick<PublicKeys, 'encrypt'>;
   /** The clock, for tests (ms since the epoch); default Date.now(). */
   now?: number;
 }
 
+/** What to put in a new signed envelope. */
+export interface CreateEnvelopeOptions extends EnvelopeContents {
+  /** The sender's private keys (only the Ed25519 one is used). */
+  signer: Pick<PrivateKeys, 'sign'>;
+  /** The recipient's public keys: when given, the body is sealed for them. */
+  recipient?: Pick<PublicKeys, 'encrypt'>;
+}
+
 /** What to put in a new boxed envelope. */
-export interface CreateBoxOptions {
-  kind: EnvelopeKind;
-  from: string;
-  to: string;
-  jid?: string;
-  /** How long the envelope stays valid, in ms (positive integer). */
-  ttlMs: number;
-  /** Any msgpack-encodable value. */
-  payload: unknown;
+export interface CreateBoxOptions extends EnvelopeContents {
   /** The sender's private keys (only the X25519 one is used). */
   sender: Pick<PrivateKeys, 'decrypt'>;
   /** The recipient's public keys (only the X25519 one is used). */
   recipient: Pick<PublicKeys, 'encrypt'>;
-  /** The clock, for tests (ms since the epoch); default Date.now(). */
-  now?: number;
 }
 
 /** What the receiver expects and trusts. */
@@ -159,7 +153,7 @@ export function createBoxEnvelope(opts: CreateBoxOptions): Uint8Array {
 }
 
 /** A fresh header for `opts` (checked ids, kind, jid and ttl). */
-function newHeader(opts: Pick<CreateEnvelopeOptions, 'kind' | 'from' | 'to' | 'jid' | 'ttlMs' | 'now'>, v: EnvelopeHeader['v'], sealed: boolean): EnvelopeHeader {
+function newHeader(opts: Omit<EnvelopeContents, 'payload'>, v: EnvelopeHeader['v'], sealed: boolean): EnvelopeHeader {
   if (!Number.isSafeInteger(opts.ttlMs) || opts.ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${opts.ttlMs}`);
   if (!(ENVELOPE_KINDS as readonly string[]).includes(opts.kind)) throw new TypeError(`unknown envelope kind ${JSON.stringify(opts.kind)}`);
   validateMinionId(opts.from);
