@@ -84,7 +84,7 @@ describe('master renders, minion runs (runCompiled)', function () {
     const request = (): RenderRequest => ({ id: 'ctrl-1', grains, test: true, kind: 'states' });
 
     it('the masterless run has the whole highstate', () => {
-      assert.equal(Object.keys(masterless).length, 31);
+      assert.equal(Object.keys(masterless).length, 32);
     });
 
     it('compiled by compileForMinion: same results as masterless', async () => {
