@@ -14,6 +14,7 @@ import { watchJob } from '../../cli/master-client/watch-job';
 import { MASTER_ID } from '../../common/protocol/subjects';
 import { loadIdentity } from '../../common/wire/keys';
 import { loadMasterConfig } from '../../master/config/index';
+import { natsServerPid } from '../../test/helpers/drill';
 import { BRINE, Fleet } from '../../test/helpers/fleet';
 import { rssKiB } from '../proc-stats';
 import { acceptKeys, Swarm, swarmIds } from '../swarm/swarm';
@@ -48,10 +49,6 @@ function cli(fleet: Fleet, ...args: string[]): number {
   const ms = performance.now() - t0;
   if (r.status !== 0) throw new Error(`brine ${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return ms;
-}
-
-function natsServerPid(fleet: Fleet): number {
-  return Number(fs.readFileSync(path.join(fleet.masterDir, 'cache', 'nats', 'nats-server.pid'), 'utf8').trim());
 }
 
 /** Run the fleet-scale measurements; returns the table's rows. */
@@ -94,7 +91,8 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
       const jobsShow = Math.min(...[0, 1, 2].map(() => cli(fleet, 'jobs', 'show', pingJid, '--out', 'json')));
       log(`brine jobs show of the ${n}-minion job: ${seconds(jobsShow)}`);
       const masterKiB = rssKiB(masterPid) ?? 0;
-      const natsKiB = rssKiB(natsServerPid(fleet)) ?? 0;
+      const natsPid = natsServerPid(fleet);
+      const natsKiB = natsPid === undefined ? 0 : (rssKiB(natsPid) ?? 0);
       const workersKiB = swarm.workerPids().reduce((sum, pid) => sum + (rssKiB(pid) ?? 0), 0);
       log(`memory: master ${Math.round(masterKiB / 1024)} MiB (idle with no minion: ${Math.round(idleMasterKiB / 1024)} MiB), nats-server ${Math.round(natsKiB / 1024)} MiB, swarm workers ${Math.round(workersKiB / 1024)} MiB`);
 

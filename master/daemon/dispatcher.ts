@@ -127,7 +127,7 @@ export class JobDispatcher {
       for (let i = 0; i < ids.length; i += SEND_BATCH) {
         for (const id of ids.slice(i, i + SEND_BATCH)) {
           try {
-            this.seal(jid, id, { jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, progressIntervalMs });
+            this.seal(jid, id, plainPayload(jid, cmd, progressIntervalMs));
           } catch (e) {
             await this.couldNotSend(jid, id, e);
           }
@@ -158,7 +158,7 @@ export class JobDispatcher {
     state: Exclude<ReturnType<typeof stateJobArgs>, { error: string }> | undefined,
     progressIntervalMs: number,
   ): Promise<void> {
-    const payload: JobPayload = { jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, progressIntervalMs };
+    const payload = plainPayload(jid, cmd, progressIntervalMs);
     if (state || needsPillar(cmd.fun)) {
       const rendered = await this.deps.renderer.render({
         id,
@@ -207,6 +207,11 @@ export class JobDispatcher {
       }),
     );
   }
+}
+
+/** A job's payload before anything rendered for its minion (pillar, states) is added. */
+function plainPayload(jid: string, cmd: Extract<MasterCommand, { op: 'publish' }>, progressIntervalMs: number): JobPayload {
+  return { jid, fun: cmd.fun, args: cmd.args, kwargs: cmd.kwargs, progressIntervalMs };
 }
 
 /** An accepted minion whose grains are parsed from their stored JSON on first use. */
