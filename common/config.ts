@@ -31,8 +31,19 @@ export interface MinionConfig {
   pillarenv: string | null;
   color: boolean | null;
   nodegroups: Record<string, string | string[]>;
-  /** NATS URLs of the master's bus (Salt's `master`); `host` or `host:port` become `nats://host:4222`. */
+  /** NATS URLs of the master's bus (Salt's `master`): one server or the nodes of a cluster; `host` or `host:port` become `nats://host:4222`. */
   master: string[];
+  /**
+   * Try the `master` URLs in random order (default true, unlike Salt's failover masters: the
+   * URLs are nodes of one bus, and shuffling spreads a fleet over them); false keeps the order.
+   */
+  random_master: boolean;
+  /** Window (ms) of the random wait before the first dial after the bus connection was lost (Salt's `recon_default`, 1000). */
+  recon_default: number;
+  /** Largest such window (ms), reached by doubling per failed dial (Salt's `recon_max`, 10 000). */
+  recon_max: number;
+  /** Draw those waits at random (default true; Salt's `recon_randomize`); false waits whole windows. */
+  recon_randomize: boolean;
   /** Fingerprint of the master's public key to pin (`brine key finger` on the master prints it); null = trust on first use. */
   master_finger: string | null;
   /** Where the minion's key pair and the master's pinned key live. */
@@ -82,6 +93,9 @@ export function loadMinionConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
     color: typeof data.color === 'boolean' ? data.color : null,
     nodegroups: isDict(data.nodegroups) ? (data.nodegroups as Record<string, string | string[]>) : {},
     master: natsUrls(data.master, file),
+    random_master: data.random_master !== false,
+    ...reconnectWindows(data, file),
+    recon_randomize: data.recon_randomize !== false,
     master_finger: typeof data.master_finger === 'string' && data.master_finger ? data.master_finger : null,
     pki_dir: data.pki_dir ? resolvePath(base, String(data.pki_dir), 'pki_dir', file) : underRoot('/etc/brine/pki/minion'),
     acceptance_wait_time: positiveNumber(data.acceptance_wait_time, 10, 'acceptance_wait_time', file),
@@ -115,6 +129,21 @@ export function natsUrls(v: unknown, file: string, dflt = 'nats://127.0.0.1:4222
     if (/^(nats|tls):\/\//.test(text)) return text;
     return /:\d+$/.test(text) && !text.startsWith('[') ? `nats://${text}` : `nats://${text}:4222`;
   });
+}
+
+/** Salt's `recon_default` and `recon_max` (milliseconds, 0 or more, max not below default). */
+function reconnectWindows(data: Dict, file: string): { recon_default: number; recon_max: number } {
+  const ms = (key: string, dflt: number): number => {
+    const v = data[key];
+    if (v === undefined || v === null) return dflt;
+    const n = typeof v === 'number' ? v : Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new ConfigError(`${key} must be a number of milliseconds (0 or more), got ${JSON.stringify(v)}`, { file });
+    return n;
+  };
+  const reconDefault = ms('recon_default', 1000);
+  const reconMax = ms('recon_max', Math.max(10_000, reconDefault));
+  if (reconMax < reconDefault) throw new ConfigError(`recon_max (${reconMax}) must not be below recon_default (${reconDefault})`, { file });
+  return { recon_default: reconDefault, recon_max: reconMax };
 }
 
 /** A positive number option with a default. */

@@ -1,12 +1,14 @@
 /**
- * Connecting to NATS the way every Brine daemon does: a list of servers, reconnecting forever
- * with jitter (a thousand minions coming back after a master restart do not all dial at the
- * same instant), a client name, optional credentials, and a hook for connection status.
+ * Connecting to NATS the way every Brine daemon does: a list of servers (one server, or the
+ * nodes of a cluster, tried in random order), reconnecting forever with jittered backoff (ten
+ * thousand minions coming back after a server or master restart do not all dial at the same
+ * instant), a client name, optional credentials, and a hook for connection status.
  */
-import { connect, type NatsConnection, type Status } from '@nats-io/transport-node';
+import { connect, type Authenticator, type NatsConnection, type ReconnectToServerHandler, type Status } from '@nats-io/transport-node';
 import * as crypto from 'node:crypto';
 import { silentLogger, type Logger } from '../log';
 import { inboxPrefixOf, nkeyAuthenticatorOf, userNkeyOf } from './nkey-identity';
+import { DEFAULT_RECONNECT_BACKOFF, ReconnectPacer, type ReconnectBackoff } from './reconnect-pacing';
 
 /**
  * Credentials the server asks for: user/password, a token, or an identity's Ed25519 private
@@ -17,8 +19,10 @@ export type NatsCredentials = { user: string; password: string } | { token: stri
 
 /** How to connect. Only `servers` and `name` are required. */
 export interface NatsConnectOptions {
-  /** `nats://host:port` or `host:port`, one or many (tried in random order). */
+  /** `nats://host:port` or `host:port`, one or many (tried in random order unless `randomizeServers` is false). */
   servers: string | string[];
+  /** Shuffle `servers` (default true), so that a fleet spreads over a cluster's nodes; false tries them in the given order. */
+  randomizeServers?: boolean;
   /** Client name shown by the server (e.g. `brine-minion ctrl-1.lab`). */
   name: string;
   credentials?: NatsCredentials;
@@ -26,6 +30,8 @@ export interface NatsConnectOptions {
   reconnectTimeWaitMs?: number;
   /** Random extra wait added to each reconnect wait, up to this (default 1000 ms). */
   reconnectJitterMs?: number;
+  /** Random wait before each dial after the connection was lost, doubling per failed dial (default: 1 s window, up to 10 s); see reconnect-pacing.ts. */
+  reconnectBackoff?: ReconnectBackoff;
   /** Keep dialling until the first connection succeeds instead of failing (default true). */
   waitOnFirstConnect?: boolean;
   /** Bound on one connection attempt (default 5000 ms). */
@@ -139,7 +145,7 @@ export function watchNatsStatus(nc: NatsConnection, listener: (status: Status) =
   })().catch(() => {});
 }
 
-function connectAuth(c: NatsCredentials | undefined): Record<string, unknown> {
+function connectAuth(c: NatsCredentials | undefined): { authenticator?: Authenticator; token?: string; user?: string; pass?: string; inboxPrefix?: string } {
   if (!c) return {};
   if ('token' in c) return { token: c.token };
   if ('nkey' in c) return { authenticator: nkeyAuthenticatorOf(c.nkey), inboxPrefix: inboxPrefixOf(userNkeyOf(c.nkey)) };
@@ -147,20 +153,62 @@ function connectAuth(c: NatsCredentials | undefined): Record<string, unknown> {
 }
 
 /**
- * Connect to NATS, reconnecting forever with jitter. With `waitOnFirstConnect` (the default)
- * this resolves only once a server answered; otherwise it rejects when none does.
+ * `inner` (or no credentials), except for a connection closed already. nats.js dials once more
+ * when it is closed during a paced reconnect wait (the wait ends early, the dial goes out all
+ * the same); refusing to log that dial in makes it fail (within the connect timeout) instead
+ * of leaving a connection open behind a closed client.
+ */
+function refusedOnceClosed(isClosed: () => boolean, inner: Authenticator | undefined): Authenticator {
+  return (nonce?: string) => {
+    if (isClosed()) throw new Error('the NATS connection was closed');
+    return inner ? inner(nonce) : undefined;
+  };
+}
+
+/**
+ * The handler that makes every reconnect dial wait its paced delay (see reconnect-pacing.ts);
+ * the first connection is not delayed (`connected` tells when it was made).
+ */
+function pacedReconnects(pacer: ReconnectPacer, connected: () => boolean): ReconnectToServerHandler {
+  return (pool) => {
+    const next = pool[0];
+    if (!connected() || next === undefined) return null;
+    return { server: next, delay: pacer.nextDelay() };
+  };
+}
+
+/**
+ * Connect to NATS, reconnecting forever with jittered backoff. With `waitOnFirstConnect` (the
+ * default) this resolves only once a server answered; otherwise it rejects when none does.
  */
 export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnection> {
   const servers = Array.isArray(opts.servers) ? opts.servers : [opts.servers];
   if (servers.length === 0) throw new TypeError('connectNats needs at least one server');
   const logger = opts.logger ?? silentLogger;
   const auth = connectAuth(opts.credentials);
+  const pacer = new ReconnectPacer(opts.reconnectBackoff ?? DEFAULT_RECONNECT_BACKOFF);
+  let connectedOnce = false;
+  let made: NatsConnection | undefined;
   const nc = await connect({
     servers,
     name: opts.name,
     ...auth,
+    authenticator: refusedOnceClosed(() => made?.isClosed() === true, auth.authenticator),
     ...(opts.tlsCaFile ? { tls: { caFile: opts.tlsCaFile } } : {}),
+    // How a fleet survives a server going away (a restart, a killed cluster node):
+    // - the server list is shuffled per client, so a fleet given the same list of cluster
+    //   nodes spreads over them, and so do the dials of those whose server went away;
+    // - never give up (-1): a minion must come back however long the outage;
+    // - before each dial after a loss, a random wait whose window doubles per failed dial
+    //   (reconnectToServer + ReconnectPacer): ten thousand minions losing their server at the
+    //   same instant do not dial at the same instant (nats.js would dial at once);
+    // - between two dials of one server, reconnectTimeWait plus a random reconnectJitter, so
+    //   that a server that is down is not hammered by the same client.
+    // Servers the cluster gossips (connect_urls) join the list, so a minion given one node
+    // still fails over to the others.
+    noRandomize: opts.randomizeServers === false,
     maxReconnectAttempts: -1,
+    reconnectToServer: pacedReconnects(pacer, () => connectedOnce),
     reconnectTimeWait: opts.reconnectTimeWaitMs ?? 2000,
     reconnectJitter: opts.reconnectJitterMs ?? 1000,
     reconnectJitterTLS: opts.reconnectJitterMs ?? 1000,
@@ -171,8 +219,11 @@ export async function connectNats(opts: NatsConnectOptions): Promise<NatsConnect
     // nats.js otherwise makes an Error per request to keep its stack: a tenth of a busy master's CPU
     noAsyncTraces: true,
   });
+  connectedOnce = true;
+  made = nc;
   const link = trackLink(nc);
   watchNatsStatus(nc, (status) => {
+    if (status.type === 'reconnect') pacer.reset();
     link(status);
     logStatus(logger, opts.name, status);
     opts.onStatus?.(status);

@@ -94,6 +94,9 @@ export interface DurableMessages extends AsyncIterable<StreamMessage> {
   stop(): void;
 }
 
+/** How long one pull waits on the server (see DeliveryReader.deliveries). */
+const PULL_EXPIRES_MS = 5000;
+
 const CLOSED = new Set(['ClosedConnectionError', 'DrainingConnectionError']);
 
 function sleep(ms: number): Promise<void> {
@@ -122,7 +125,9 @@ class DeliveryReader {
         let messages: ConsumerMessages;
         try {
           const consumer = await this.js.consumers.get(this.spec.stream, this.spec.durable);
-          messages = await consumer.consume({ max_messages: this.opts.batch ?? 32 });
+          // short pulls: the server heartbeats at half of `expires`, and two missed heartbeats make nats.js look for the consumer's
+          // (new) leader and pull again, so a cluster node that died under the consumer is noticed in seconds (default: 30 s)
+          messages = await consumer.consume({ max_messages: this.opts.batch ?? 32, expires: PULL_EXPIRES_MS });
         } catch (e) {
           if (CLOSED.has((e as Error).name)) return;
           this.report(new Error(`cannot read consumer ${this.spec.durable} yet: ${(e as Error).message}`));

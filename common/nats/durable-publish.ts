@@ -44,7 +44,12 @@ export interface DurableAck {
 
 const RETRYABLE = new Set(['TimeoutError', 'RequestError', 'NoRespondersError', 'JetStreamNotEnabled', 'ConnectionError']);
 
-function retryable(e: unknown): boolean {
+/**
+ * Whether `e` is a failure that passes by itself: a timeout, a lost connection, no responders
+ * for a moment, or JetStream temporarily unavailable (a restarting server, or a cluster
+ * electing a new stream leader after a node died).
+ */
+export function isTransientJetStreamError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
   if (RETRYABLE.has(e.name)) return true;
   // 503: JetStream temporarily unavailable (a restarting server or cluster leader election)
@@ -91,7 +96,7 @@ async function publishWithRetries(
       return await js.publish(subject, data, { ...publishOpts, timeout, retries: 1 });
     } catch (e) {
       last = e;
-      if (!retryable(e) || attempt === attempts) break;
+      if (!isTransientJetStreamError(e) || attempt === attempts) break;
       await sleep(wait, opts.signal);
       wait = Math.min(wait * 2, 5000);
     }

@@ -8,3 +8,4 @@ export * from './chunks';
 export * from './chunk-headers';
 export * from './chunked';
 export * from './errors';
+export * from './reconnect-pacing';

@@ -1,8 +1,10 @@
 /**
  * The JetStream streams that make returns and events survive a master restart:
  * BRINE_RETURNS (`brine.ret.>`) and BRINE_EVENTS (`brine.evt.>`), file storage, limits by age
- * and size. Creating them is idempotent: an existing stream is left alone when it matches
- * and updated when its limits differ.
+ * and size, one copy or several on a JetStream cluster (`replicas`). Creating them is
+ * idempotent: an existing stream is left alone when it matches and updated when its limits
+ * differ, its replica count included (JetStream scales a clustered stream, and its
+ * consumers, up or down in place).
  */
 import { JetStreamApiError, JetStreamApiCodes, DiscardPolicy, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
@@ -24,7 +26,7 @@ export interface StreamLimits {
   maxMsgSize?: number;
   /** Window in which a repeated message id is stored once (default 2 minutes). */
   duplicateWindowMs?: number;
-  /** Copies in a JetStream cluster (default 1). */
+  /** Copies in a JetStream cluster (default 1; more needs a cluster of at least that many servers). */
   replicas?: number;
 }
 
@@ -61,7 +63,11 @@ function differs(current: StreamConfig, wanted: Partial<StreamConfig>): boolean 
   return COMPARED.some((k) => wanted[k] !== undefined && current[k] !== wanted[k]);
 }
 
-/** Create `wanted`, or update the existing stream of that name when its settings differ. */
+function replicasNote(replicas: number | undefined): string {
+  return replicas !== undefined && replicas > 1 ? ` with ${replicas} replicas (which needs a JetStream cluster of at least ${replicas} servers)` : '';
+}
+
+/** Create `wanted`, or update the existing stream of that name when its settings differ (its replica count included). */
 export async function ensureStream(jsm: JetStreamManager, wanted: Partial<StreamConfig> & { name: string }): Promise<EnsureResult> {
   for (let attempt = 0; ; attempt++) {
     let current: StreamConfig;
@@ -71,12 +77,12 @@ export async function ensureStream(jsm: JetStreamManager, wanted: Partial<Stream
       if (!isApiError(e, JetStreamApiCodes.StreamNotFound)) throw e;
       try {
         await jsm.streams.add(wanted);
-        return 'created';
       } catch (addError) {
         // created meanwhile by another master: look again
         if (attempt < 2 && addError instanceof JetStreamApiError && /already in use/i.test(addError.message)) continue;
-        throw new NatsSetupError(`cannot create JetStream stream ${wanted.name}: ${(addError as Error).message}`);
+        throw new NatsSetupError(`cannot create JetStream stream ${wanted.name}${replicasNote(wanted.num_replicas)}: ${(addError as Error).message}`);
       }
+      return 'created';
     }
     for (const fixed of ['storage', 'retention'] as const) {
       if (wanted[fixed] !== undefined && current[fixed] !== wanted[fixed]) {
@@ -87,10 +93,12 @@ export async function ensureStream(jsm: JetStreamManager, wanted: Partial<Stream
     }
     if (!differs(current, wanted)) return 'unchanged';
     const { name, storage: _storage, retention: _retention, ...changes } = wanted;
+    const rescale = wanted.num_replicas !== undefined && current.num_replicas !== wanted.num_replicas;
     try {
       await jsm.streams.update(name, { ...current, ...changes });
     } catch (e) {
-      throw new NatsSetupError(`cannot update JetStream stream ${name}: ${(e as Error).message}`);
+      const what = rescale ? `change the replicas of JetStream stream ${name} from ${current.num_replicas} to ${wanted.num_replicas}` : `update JetStream stream ${name}`;
+      throw new NatsSetupError(`cannot ${what}: ${(e as Error).message}${rescale && (wanted.num_replicas ?? 1) > 1 ? ` (${wanted.num_replicas} replicas need a JetStream cluster of at least ${wanted.num_replicas} servers)` : ''}`);
     }
     return 'updated';
   }
@@ -100,11 +108,14 @@ export async function ensureStream(jsm: JetStreamManager, wanted: Partial<Stream
 export interface BrineStreamsOptions {
   returns?: StreamLimits;
   events?: StreamLimits;
+  /** Copies of both streams (a default for the `replicas` of `returns` and `events`). */
+  replicas?: number;
 }
 
 /** Create or update BRINE_RETURNS and BRINE_EVENTS; returns what was done to each. */
 export async function ensureBrineStreams(jsm: JetStreamManager, opts: BrineStreamsOptions = {}): Promise<Record<typeof RETURNS_STREAM | typeof EVENTS_STREAM, EnsureResult>> {
-  const returns = await ensureStream(jsm, streamConfig(RETURNS_STREAM, [RETURNS_SUBJECTS], opts.returns ?? {}, 1024 * 1024 * 1024));
-  const events = await ensureStream(jsm, streamConfig(EVENTS_STREAM, [EVENTS_SUBJECTS], opts.events ?? {}, 256 * 1024 * 1024));
+  const withReplicas = (limits: StreamLimits | undefined): StreamLimits => ({ ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}), ...limits });
+  const returns = await ensureStream(jsm, streamConfig(RETURNS_STREAM, [RETURNS_SUBJECTS], withReplicas(opts.returns), 1024 * 1024 * 1024));
+  const events = await ensureStream(jsm, streamConfig(EVENTS_STREAM, [EVENTS_SUBJECTS], withReplicas(opts.events), 256 * 1024 * 1024));
   return { [RETURNS_STREAM]: returns, [EVENTS_STREAM]: events };
 }

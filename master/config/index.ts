@@ -13,6 +13,12 @@ import type { Dict } from '../../common/types';
 export interface MasterNatsConfig {
   /** Existing NATS cluster URLs; empty = start an embedded nats-server. */
   servers: string[];
+  /**
+   * Copies JetStream keeps of each stream the master makes (BRINE_RETURNS, BRINE_EVENTS) and
+   * of its consumers: 1 (default) to 5; above 1 only on a cluster named in `servers` (3 for a
+   * three-node cluster, so that losing one node loses nothing).
+   */
+  replicas: number;
   /** Address the embedded server listens on (default 127.0.0.1). */
   host: string;
   /** Port of the embedded server (default 4222; 0 = a free port). */
@@ -75,6 +81,7 @@ export function loadMasterConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
   const nats = isDict(data.nats) ? data.nats : {};
   const port = nats.port === undefined ? 4222 : Number(nats.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`nats.port must be a port number, got ${JSON.stringify(nats.port)}`, { file });
+  const servers = nats.servers === undefined || nats.servers === null ? [] : natsUrls(nats.servers, file);
   const cfg: MasterConfig = {
     root_dir: rootDir,
     cachedir: data.cachedir ? resolvePath(base, String(data.cachedir), 'cachedir', file) : underRoot('/var/cache/brine/master'),
@@ -92,7 +99,8 @@ export function loadMasterConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
     auto_accept: data.auto_accept === true,
     keep_jobs: positiveNumber(data.keep_jobs, 24, 'keep_jobs', file),
     nats: {
-      servers: nats.servers === undefined || nats.servers === null ? [] : natsUrls(nats.servers, file),
+      servers,
+      replicas: streamReplicas(nats.replicas, servers, file),
       host: nats.host === undefined ? '127.0.0.1' : String(nats.host),
       port,
       ...(nats.binary ? { binary: resolvePath(base, String(nats.binary), 'nats.binary', file) } : {}),
@@ -103,6 +111,21 @@ export function loadMasterConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
   };
   cfg.raw = { ...data, ...Object.fromEntries(Object.entries(cfg).filter(([k]) => k !== 'raw')) };
   return cfg;
+}
+
+/** Largest `nats.replicas`: JetStream's own limit. */
+export const MAX_STREAM_REPLICAS = 5;
+
+function streamReplicas(v: unknown, servers: string[], file: string): number {
+  if (v === undefined || v === null) return 1;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_STREAM_REPLICAS) {
+    throw new ConfigError(`nats.replicas must be a whole number from 1 to ${MAX_STREAM_REPLICAS} (copies of each JetStream stream), got ${JSON.stringify(v)}`, { file });
+  }
+  if (n > 1 && servers.length === 0) {
+    throw new ConfigError(`nats.replicas is ${n}, but the master runs its own single nats-server, which keeps one copy: name a NATS cluster in nats.servers, or drop nats.replicas`, { file });
+  }
+  return n;
 }
 
 function natsTls(v: unknown, file: string): { tls?: { names: string[] } } {

@@ -152,6 +152,8 @@ export class MinionDaemon {
       identity,
       pin: new MasterKeyPin(this.config.pki_dir, this.config.master_finger),
       connect: {
+        randomizeServers: this.config.random_master,
+        reconnectBackoff: { firstWindowMs: this.config.recon_default, maxWindowMs: this.config.recon_max, randomize: this.config.recon_randomize },
         ...this.opts.nats,
         servers: this.config.master,
         name: `${BUS_CLIENT_NAMES.minionPrefix}${this.id}`,

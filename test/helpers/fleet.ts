@@ -71,6 +71,8 @@ export class Fleet {
   readonly pillars: string;
   master?: Daemon;
   readonly minions = new Map<string, Daemon>();
+  /** CLI runs started by cliAsync that have not exited yet. */
+  private readonly cliChildren = new Set<ChildProcess>();
   private port = 0;
   /** Set before startMaster to open nats-server's HTTP monitoring on this port. */
   monitorPort?: number;
@@ -78,6 +80,8 @@ export class Fleet {
   tls = false;
   /** The `-l` level daemons are started with (tests read their info lines; a long load run wants less). */
   logLevel = 'info';
+  /** Set before startMaster to have the master use these nats-servers (`nats.servers`, `nats.replicas`) instead of its own. */
+  external?: { servers: string[]; replicas?: number };
 
   /** `roots` replaces the temp state and pillar trees (e.g. the repository's example tree). */
   constructor(
@@ -93,7 +97,13 @@ export class Fleet {
 
   /** The bus URL minions are given. */
   get url(): string {
-    return `nats://127.0.0.1:${this.port}`;
+    return this.external ? this.external.servers[0] : `nats://127.0.0.1:${this.port}`;
+  }
+
+  /** The master's `nats:` setting: its own server on the fleet's port, or the external servers. */
+  private natsSetting(): string {
+    if (this.external) return `nats: {servers: ${JSON.stringify(this.external.servers)}${this.external.replicas !== undefined ? `, replicas: ${this.external.replicas}` : ''}}`;
+    return `nats: {host: 127.0.0.1, port: ${this.port}${this.monitorPort ? `, monitor_port: ${this.monitorPort}` : ''}${this.tls ? ', tls: {names: [localhost]}' : ''}}`;
   }
 
   /** The CA certificate of the bus when `tls` is on. */
@@ -145,7 +155,7 @@ export class Fleet {
 
   /** Start (or restart) the master; resolves when it serves. */
   async startMaster(): Promise<Daemon> {
-    if (!this.port) this.port = await freePort();
+    if (!this.port && !this.external) this.port = await freePort();
     fs.writeFileSync(
       path.join(this.masterDir, 'master'),
       [
@@ -155,7 +165,7 @@ export class Fleet {
         `pki_dir: '${path.join(this.masterDir, 'pki')}'`,
         'timeout: 3',
         'worker_threads: 2',
-        `nats: {host: 127.0.0.1, port: ${this.port}${this.monitorPort ? `, monitor_port: ${this.monitorPort}` : ''}${this.tls ? ', tls: {names: [localhost]}' : ''}}`,
+        this.natsSetting(),
         this.masterExtra,
       ].join('\n') + '\n',
     );
@@ -173,8 +183,8 @@ export class Fleet {
     return m.exited;
   }
 
-  /** Start minion `id` with `grains` (plus `workdir`, its own work directory). */
-  startMinion(id: string, grains: Record<string, unknown> = {}, extra = ''): Daemon {
+  /** Start minion `id` with `grains` (plus `workdir`, its own work directory); `master` replaces the fleet's bus URL. */
+  startMinion(id: string, grains: Record<string, unknown> = {}, extra = '', master: string[] = [this.url]): Daemon {
     const dir = this.minionDir(id);
     const root = this.rootOf(id);
     fs.mkdirSync(path.join(root, 'work'), { recursive: true });
@@ -183,7 +193,7 @@ export class Fleet {
       path.join(dir, 'minion'),
       [
         `id: '${id}'`,
-        `master: '${this.url}'`,
+        `master: ${JSON.stringify(master)}`,
         `root_dir: '${root}'`,
         'acceptance_wait_time: 0.2',
         this.tls ? `master_tls_ca: '${this.tlsCaFile}'` : '',
@@ -261,6 +271,8 @@ export class Fleet {
   cliAsync(...args: string[]): Promise<CliResult> {
     return new Promise((resolve) => {
       const child = spawn(process.execPath, [BRINE, ...args, '-c', this.masterDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      this.cliChildren.add(child);
+      child.once('exit', () => this.cliChildren.delete(child));
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -269,8 +281,9 @@ export class Fleet {
     });
   }
 
-  /** Stop everything and delete the temp dir. */
+  /** Stop everything (CLI runs left behind by a failed test included) and delete the temp dir. */
   async cleanup(): Promise<void> {
+    for (const child of this.cliChildren) child.kill('SIGKILL');
     await Promise.all([...this.minions.keys()].map((id) => this.stopMinion(id, 'SIGKILL')));
     await this.stopMaster('SIGTERM');
     this.killOrphanNats();

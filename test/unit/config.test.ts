@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadMinionConfig } from '../../common/config';
 import { ConfigError } from '../../common/errors';
+import { loadMasterConfig } from '../../master/config/index';
 
 describe('minion config', () => {
   let dir: string;
@@ -37,5 +38,64 @@ describe('minion config', () => {
     assert.throws(() => loadMinionConfig(dir), (e: unknown) => e instanceof ConfigError && e.site.file === path.join(dir, 'minion'));
     fs.writeFileSync(path.join(dir, 'minion'), 'id: "a*b"\n');
     assert.throws(() => loadMinionConfig(dir), /invalid minion id/);
+  });
+});
+
+describe('bus settings: several servers, stream replicas, reconnect pacing', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brine-cfg-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const master = (text: string) => {
+    fs.writeFileSync(path.join(dir, 'master'), text);
+    return loadMasterConfig(dir);
+  };
+  const refusedNamingFile = (pattern: RegExp) => (e: unknown) => e instanceof ConfigError && pattern.test(e.message) && e.site.file === path.join(dir, 'master');
+
+  it('the master takes a cluster in nats.servers with nats.replicas 1 to 5 (default 1)', () => {
+    const cfg = master('nats: {servers: [nats-1.lab, "nats-2.lab:4333", "tls://nats-3.lab:4222"], replicas: 3}\n');
+    assert.deepEqual(cfg.nats.servers, ['nats://nats-1.lab:4222', 'nats://nats-2.lab:4333', 'tls://nats-3.lab:4222']);
+    assert.equal(cfg.nats.replicas, 3);
+    assert.equal(master('nats: {servers: [a, b, c, d, e], replicas: 5}\n').nats.replicas, 5);
+    assert.equal(master('nats: {servers: [a]}\n').nats.replicas, 1);
+    assert.equal(master('nats: {port: 0}\n').nats.replicas, 1);
+    assert.equal(master('nats: {port: 0, replicas: 1}\n').nats.replicas, 1);
+  });
+
+  it('refuses a bad nats.replicas, naming the master config file', () => {
+    for (const bad of ['0', '6', '-1', '2.5', 'three', '[3]', 'True']) {
+      assert.throws(() => master(`nats: {servers: [a, b, c], replicas: ${bad}}\n`), refusedNamingFile(/^nats\.replicas must be a whole number from 1 to 5 /), bad);
+    }
+  });
+
+  it('refuses more than one replica on the embedded single server', () => {
+    assert.throws(() => master('nats: {port: 0, replicas: 3}\n'), refusedNamingFile(/nats\.replicas is 3, but the master runs its own single nats-server.*nats\.servers/));
+  });
+
+  it('a minion takes a list of servers, shuffled unless random_master is False, and Salt\'s recon_* options', () => {
+    fs.writeFileSync(path.join(dir, 'minion'), 'id: m1\nmaster: [nats-1.lab, nats-2.lab, nats-3.lab]\n');
+    let cfg = loadMinionConfig(dir);
+    assert.deepEqual(cfg.master, ['nats://nats-1.lab:4222', 'nats://nats-2.lab:4222', 'nats://nats-3.lab:4222']);
+    assert.equal(cfg.random_master, true);
+    assert.deepEqual([cfg.recon_default, cfg.recon_max, cfg.recon_randomize], [1000, 10_000, true]);
+    fs.writeFileSync(path.join(dir, 'minion'), 'id: m1\nmaster: nats-1.lab\nrandom_master: False\nrecon_default: 5000\nrecon_max: 60000\nrecon_randomize: False\n');
+    cfg = loadMinionConfig(dir);
+    assert.deepEqual([cfg.random_master, cfg.recon_default, cfg.recon_max, cfg.recon_randomize], [false, 5000, 60_000, false]);
+    fs.writeFileSync(path.join(dir, 'minion'), 'id: m1\nrecon_default: 20000\n');
+    assert.equal(loadMinionConfig(dir).recon_max, 20_000, 'recon_max defaults to at least recon_default');
+  });
+
+  it('refuses bad recon_* values, naming the minion config file', () => {
+    const file = path.join(dir, 'minion');
+    for (const [text, pattern] of [
+      ['recon_default: -1', /^recon_default must be a number of milliseconds/],
+      ['recon_max: soon', /^recon_max must be a number of milliseconds/],
+      ['recon_default: 5000\nrecon_max: 1000', /^recon_max \(1000\) must not be below recon_default \(5000\)/],
+    ] as const) {
+      fs.writeFileSync(file, `id: m1\n${text}\n`);
+      assert.throws(() => loadMinionConfig(dir), (e: unknown) => e instanceof ConfigError && pattern.test(e.message) && e.site.file === file, text);
+    }
   });
 });
