@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from './errors';
+import { DEFAULT_AUTH_TIMEOUT_S } from './protocol/subjects';
 import { validateMinionId } from './paths';
 import { isDict } from './sls/shape';
 import type { Dict } from './types';
@@ -50,6 +51,10 @@ export interface MinionConfig {
   pki_dir: string;
   /** Seconds between authentication attempts while the key is pending. */
   acceptance_wait_time: number;
+  /** Longest wait (seconds) between authentication attempts the master did not answer: the wait doubles from acceptance_wait_time up to this (Salt's `acceptance_wait_time_max`; 0 = never grows). */
+  acceptance_wait_time_max: number;
+  /** Seconds to wait for the master's answer to one authentication attempt (Salt's `auth_timeout`, 5). */
+  auth_timeout: number;
   /** The CA certificate (PEM file) of the master's bus when it speaks TLS (its pki_dir/bus-tls/ca.pem); null = plain. */
   master_tls_ca: string | null;
   /** The whole parsed file merged over the defaults, for `opts` in templates and config.get. */
@@ -99,6 +104,8 @@ export function loadMinionConfig(configDir: string = DEFAULT_CONFIG_DIR, overrid
     master_finger: typeof data.master_finger === 'string' && data.master_finger ? data.master_finger : null,
     pki_dir: data.pki_dir ? resolvePath(base, String(data.pki_dir), 'pki_dir', file) : underRoot('/etc/brine/pki/minion'),
     acceptance_wait_time: positiveNumber(data.acceptance_wait_time, 10, 'acceptance_wait_time', file),
+    acceptance_wait_time_max: data.acceptance_wait_time_max === 0 ? 0 : positiveNumber(data.acceptance_wait_time_max, 0, 'acceptance_wait_time_max', file),
+    auth_timeout: positiveNumber(data.auth_timeout, DEFAULT_AUTH_TIMEOUT_S, 'auth_timeout', file),
     master_tls_ca: data.master_tls_ca ? resolvePath(base, String(data.master_tls_ca), 'master_tls_ca', file) : null,
     raw: {},
   };

@@ -5,10 +5,13 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SwarmCommand, SwarmReport } from './protocol';
 
 const WORKER = path.join(__dirname, 'worker.js');
+/** Scheduling priority of the worker processes (nice): below the master's. */
+const WORKER_NICENESS = 10;
 
 /** How to run a swarm. */
 export interface SwarmOptions {
@@ -124,6 +127,8 @@ export class Swarm {
 
   private spawn(): Worker {
     const child = fork(WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // the emulated minions stand for other machines: on this one they yield the CPU to the master and its nats-server
+    if (child.pid !== undefined) os.setPriority(child.pid, WORKER_NICENESS);
     const w: Worker = { child, ready: 0, stderr: [] };
     child.stderr?.on('data', (d: Buffer) => {
       w.stderr.push(d.toString());

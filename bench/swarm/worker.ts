@@ -15,6 +15,8 @@ import { identityGrains } from '../../minion/grains/identity';
 import type { SwarmCommand, SwarmReport, SwarmStart } from './protocol';
 
 const daemons: MinionDaemon[] = [];
+/** Daemons started per event-loop turn (see runInTurns). */
+const RUN_PER_TURN = 50;
 let running: Promise<unknown>[] = [];
 
 function report(msg: SwarmReport): void {
@@ -44,6 +46,7 @@ function startMinions(start: SwarmStart): void {
     // the kept key pair, in a pki dir of this run: the master's key pinned there is this run's master
     const pki = path.join(root, 'pki');
     fs.mkdirSync(pki, { recursive: true, mode: 0o700 });
+    if (!fs.existsSync(path.join(start.keysDir, id, 'minion.pem'))) loadOrCreateIdentity(path.join(start.keysDir, id), 'minion');
     for (const file of ['minion.pem', 'minion.pub']) fs.copyFileSync(path.join(start.keysDir, id, file), path.join(pki, file));
     const host = start.hosts?.length ? start.hosts[i % start.hosts.length] : id.split('.')[0];
     // as static grains in the config, so that the minion's own runtime (templates it renders) sees them too
@@ -56,19 +59,31 @@ function startMinions(start: SwarmStart): void {
       cachedir: path.join(root, 'cache'),
       log_level: level,
       acceptance_wait_time: 1,
+      acceptance_wait_time_max: 8,
     });
     const grains = { ...base, ...identityGrains(id), ...own };
-    const daemon = new MinionDaemon({ config, log, grains, onListening: () => ready++ });
-    daemons.push(daemon);
-    running.push(daemon.run().catch((e: Error) => report({ type: 'fatal', message: `${id}: ${e.message}` })));
+    daemons.push(new MinionDaemon({ config, log, grains, onListening: () => ready++ }));
   }
+  runInTurns(daemons, 0);
+}
+
+/**
+ * Start the daemons `RUN_PER_TURN` per event-loop turn: each one's start (its keys loaded, its
+ * caches opened) takes about a millisecond, and a connection opened at the start of one long
+ * synchronous loop over thousands would wait seconds to be read, past the server's patience.
+ */
+function runInTurns(list: MinionDaemon[], from: number): void {
+  for (const daemon of list.slice(from, from + RUN_PER_TURN)) {
+    running.push(daemon.run().catch((e: Error) => report({ type: 'fatal', message: `${daemon.id}: ${e.message}` })));
+  }
+  if (from + RUN_PER_TURN < list.length) setImmediate(() => runInTurns(list, from + RUN_PER_TURN));
 }
 
 process.on('message', (msg: SwarmCommand) => {
   if (msg.type === 'start') {
     try {
-      report({ type: 'keys', made: makeKeys(msg) });
-      if (!msg.keysOnly) startMinions(msg);
+      if (msg.keysOnly) report({ type: 'keys', made: makeKeys(msg) });
+      else startMinions(msg);
     } catch (e) {
       report({ type: 'fatal', message: (e as Error).message });
     }

@@ -7,6 +7,8 @@ import { validateMinionId } from '../paths';
 
 /** Minions ask to be accepted here (core request/reply). */
 export const AUTH_SUBJECT = 'brine.auth';
+/** How long a minion waits for the answer to one auth request unless configured (Salt's auth_timeout, in seconds). */
+export const DEFAULT_AUTH_TIMEOUT_S = 5;
 /** The CLI's requests to the master (core request/reply). */
 export const MASTER_COMMAND_SUBJECT = 'brine.master.cmd';
 /** The id the master signs with; refused as a minion id. */

@@ -13,6 +13,7 @@ import * as crypto from 'node:crypto';
 import { keyFromPem, newKeyPair, publicFromRawBytes, publicPem, rawPublicBytes } from './raw-keys';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { BoundedMemo } from '../bounded-memo';
 import { ValidationError } from '../errors';
 import { KeyFileError } from './errors';
 import { ensurePrivateDir, writeFileAtomic } from './files';
@@ -50,6 +51,10 @@ export interface IdentityPaths {
   readonly privatePath: string;
   readonly publicPath: string;
 }
+
+/** Parsed and canonical public key documents, by text (a master holds one per minion: room for a large fleet). */
+const parsedDocuments = new BoundedMemo<PublicKeys>(65_536);
+const canonicalDocuments = new BoundedMemo<string>(65_536);
 
 const PRIVATE_MODE = 0o600;
 const PUBLIC_MODE = 0o644;
@@ -144,20 +149,24 @@ export function publicDocument(keys: PublicKeys): string {
  */
 export function parsePublicDocument(doc: string | Uint8Array, source = 'public key document'): PublicKeys {
   const text = typeof doc === 'string' ? doc : Buffer.from(doc).toString('utf8');
-  const keys = readBlocks(text, 'PUBLIC KEY', source).map((pem) => {
-    try {
-      return keyFromPem(pem, 'public');
-    } catch {
-      throw new ValidationError(`${source}: unreadable public key block`);
-    }
+  // the same documents come back all the time (a minion's key at each auth, the master's in each answer)
+  return parsedDocuments.get(text, () => {
+    const keys = readBlocks(text, 'PUBLIC KEY', source).map((pem) => {
+      try {
+        return keyFromPem(pem, 'public');
+      } catch {
+        throw new ValidationError(`${source}: unreadable public key block`);
+      }
+    });
+    const { ed25519, x25519 } = pickPair(keys, source);
+    return Object.freeze({ sign: ed25519, encrypt: x25519 });
   });
-  const { ed25519, x25519 } = pickPair(keys, source);
-  return { sign: ed25519, encrypt: x25519 };
 }
 
 /** Re-export a public key document in canonical form (so equal keys give equal bytes). */
 export function canonicalPublicDocument(doc: string | Uint8Array, source?: string): string {
-  return publicDocument(parsePublicDocument(doc, source));
+  const text = typeof doc === 'string' ? doc : Buffer.from(doc).toString('utf8');
+  return canonicalDocuments.get(text, () => publicDocument(parsePublicDocument(text, source)));
 }
 
 /** Whether two public key sets hold the same keys. */

@@ -18,12 +18,20 @@ import type { MinionKeyStore } from '../pki/store';
 
 /** How long key-directory changes are gathered before one reload. */
 const GATHER_MS = 100;
-/** Safety net: the key directory is compared this often even without a change notice. */
-const RESYNC_EVERY_MS = 5_000;
+/** Safety net: the key directory is compared this often even with change notices... */
+const RESYNC_EVERY_MS = 30_000;
+/** ...and this often when it cannot be watched. */
+const RESYNC_UNWATCHED_MS = 5_000;
 
-/** The nkey users of `auth` with their permissions, as text: what changes when keys do. */
+/** The nkey users of `auth`, as text: what changes when keys do (a minion's permissions follow from its id and nkey). */
 function nkeyUsersOf(auth: { users: NatsUser[] }): string {
-  return JSON.stringify(auth.users.filter((u) => 'nkey' in u));
+  return auth.users.map((u) => ('nkey' in u ? `${u.nkey}\n` : '')).join('');
+}
+
+/** A minion's bus user, kept while its accepted key stays the same. */
+interface MinionUser {
+  keys: PublicKeys;
+  user: NatsUser & { nkey: string };
 }
 
 /** What BusAccess needs. */
@@ -45,6 +53,7 @@ export class BusAccess {
   private gatherTimer: NodeJS.Timeout | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  private readonly minionUsers = new Map<string, MinionUser>();
 
   constructor(private readonly deps: BusAccessDeps) {}
 
@@ -61,11 +70,20 @@ export class BusAccess {
     const dir = path.join(this.deps.keys.pkiDir, KEY_DIRS.accepted);
     try {
       this.watcher = fs.watch(dir, () => this.gather());
-      this.watcher.on('error', (e) => this.deps.log.warning(`Watching ${dir} for key changes: ${e.message}; checking every ${RESYNC_EVERY_MS / 1000} s instead`));
+      this.watcher.on('error', (e) => {
+        this.deps.log.warning(`Watching ${dir} for key changes: ${e.message}; checking every ${RESYNC_UNWATCHED_MS / 1000} s instead`);
+        this.resyncEvery(RESYNC_UNWATCHED_MS);
+      });
+      this.resyncEvery(RESYNC_EVERY_MS);
     } catch (e) {
-      this.deps.log.warning(`Cannot watch ${dir} for key changes (${(e as Error).message}); checking every ${RESYNC_EVERY_MS / 1000} s instead`);
+      this.deps.log.warning(`Cannot watch ${dir} for key changes (${(e as Error).message}); checking every ${RESYNC_UNWATCHED_MS / 1000} s instead`);
+      this.resyncEvery(RESYNC_UNWATCHED_MS);
     }
-    this.resyncTimer = setInterval(() => void this.sync(), RESYNC_EVERY_MS);
+  }
+
+  private resyncEvery(ms: number): void {
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = setInterval(() => void this.sync(), ms);
     this.resyncTimer.unref();
   }
 
@@ -121,23 +139,39 @@ export class BusAccess {
       { user: GUEST_USER, password: this.guestPassword, permissions: guestPermissions() },
     ];
     const seen = new Set(users.flatMap((u) => ('nkey' in u ? [u.nkey] : [])));
-    for (const id of keys.list()[KEY_DIRS.accepted]) {
-      let minionKeys: PublicKeys | undefined;
-      try {
-        minionKeys = keys.publicKeysOf(id);
-      } catch (e) {
-        log.error(`Minion ${id} cannot connect to the bus: ${(e as Error).message}`);
-        continue;
-      }
-      if (!minionKeys) continue;
-      const nkey = userNkeyOf(minionKeys.sign);
-      if (seen.has(nkey)) {
+    const accepted = keys.list()[KEY_DIRS.accepted];
+    for (const id of accepted) {
+      const user = this.minionUser(id);
+      if (!user) continue;
+      if (seen.has(user.nkey)) {
         log.error(`Minion ${id} cannot connect to the bus: its key is already the key of another identity`);
         continue;
       }
-      seen.add(nkey);
-      users.push({ nkey, permissions: minionPermissions(id, nkey) });
+      seen.add(user.nkey);
+      users.push(user);
+    }
+    if (this.minionUsers.size > accepted.length) {
+      const still = new Set(accepted);
+      for (const id of this.minionUsers.keys()) if (!still.has(id)) this.minionUsers.delete(id);
     }
     return { users, noAuthUser: GUEST_USER };
+  }
+
+  /** The bus user of accepted minion `id` (made again only when its key file changed); undefined when it has none. */
+  private minionUser(id: string): (NatsUser & { nkey: string }) | undefined {
+    let keys: PublicKeys | undefined;
+    try {
+      keys = this.deps.keys.publicKeysOf(id);
+    } catch (e) {
+      this.deps.log.error(`Minion ${id} cannot connect to the bus: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (!keys) return undefined;
+    const known = this.minionUsers.get(id);
+    if (known && known.keys === keys) return known.user;
+    const nkey = userNkeyOf(keys.sign);
+    const user = { nkey, permissions: minionPermissions(id, nkey) };
+    this.minionUsers.set(id, { keys, user });
+    return user;
   }
 }

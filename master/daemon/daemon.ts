@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Logger } from '../../common/log';
 import { connectNats } from '../../common/nats/connect';
 import { consumeDurable, ensureDurableConsumer, type DurableRun } from '../../common/nats/durable-consume';
 import { EVENTS_STREAM, RETURNS_STREAM } from '../../common/nats/streams';
-import { AUTH_SUBJECT, MASTER_COMMAND_SUBJECT, MINION_EVENTS_FILTER } from '../../common/protocol/subjects';
+import { AUTH_SUBJECT, DEFAULT_AUTH_TIMEOUT_S, MASTER_COMMAND_SUBJECT, MINION_EVENTS_FILTER } from '../../common/protocol/subjects';
 import { BUS_CLIENT_NAMES } from '../../common/protocol/handlers';
 import { BRINE_VERSION } from '../../common/version';
 import { ensurePrivateDir, writeFileAtomic } from '../../common/wire/files';
@@ -32,6 +32,7 @@ import { JobDispatcher } from './dispatcher';
 import { EventPublisher } from './event-publisher';
 import { handleMinionEvent } from './minion-events';
 import type { MinionRenderer } from './render-contract';
+import { RequestQueue } from './request-queue';
 import { handleReturnMessage } from './returns';
 import { JobTracker } from './tracker';
 import { ORCH_FUN, OrchestrationRunner } from '../orch/orch-runner';
@@ -39,6 +40,14 @@ import { ORCH_FUN, OrchestrationRunner } from '../orch/orch-runner';
 const RETURNS_DURABLE = 'brine-master-returns';
 const MINION_EVENTS_DURABLE = 'brine-master-minion-events';
 const QUEUE_GROUP = 'brine-master';
+/**
+ * An auth request queued longer than this is dropped unanswered: its minion waits auth_timeout
+ * (5 s by default) in all, and the answer still has to reach it, through a server and a host
+ * that are just as busy; it asks again.
+ */
+const AUTH_STALE_AFTER_MS = (DEFAULT_AUTH_TIMEOUT_S * 1000) / 2;
+/** How often a master busy with authentications says so. */
+const AUTH_LOAD_EVERY_MS = 10_000;
 
 /** What `brine master` needs besides its config. */
 export interface MasterDaemonOptions {
@@ -50,6 +59,7 @@ export interface MasterDaemonOptions {
 /** A running master. */
 export class MasterDaemon {
   private subs: Subscription[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
   private runs: DurableRun[] = [];
   private stopped = false;
   /** jid -> minions it was sent to, for the jobs seen since start. */
@@ -144,6 +154,23 @@ export class MasterDaemon {
     // auth requests come from anyone on the bus: their own guard, so a flood of them cannot fill the one of operator commands
     const authReplay = ReplayGuard.open(path.join(replayDir, 'auth'), { capacity: 100_000 });
     const pendingLogged = new Set<string>();
+    const authDeps = { keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log, pendingLogged };
+    const authQueue = new RequestQueue<Msg>({
+      staleAfterMs: AUTH_STALE_AFTER_MS,
+      handle: (msg) => {
+        const answer = handleAuthRequest(authDeps, msg.data);
+        if (!answer || !msg.reply) return;
+        // a key accepted just now: the minion may connect with it once the server knows it
+        if (answer.acceptedNow && this.access) void this.access.sync().then(() => msg.respond(answer.reply));
+        else msg.respond(answer.reply);
+      },
+    });
+    const authLoad = setInterval(() => {
+      const { handled, dropped } = authQueue.takeCounts();
+      if (dropped > 0) log.info(`Busy with authentications: ${handled} answered and ${dropped} left unanswered in the last ${AUTH_LOAD_EVERY_MS / 1000} s (they waited over ${AUTH_STALE_AFTER_MS / 1000} s; their minions ask again)`);
+    }, AUTH_LOAD_EVERY_MS);
+    authLoad.unref();
+    this.timers.push(authLoad);
     const dispatcher = new JobDispatcher({
       nc: this.nc,
       cache: this.cache,
@@ -163,12 +190,7 @@ export class MasterDaemon {
       this.nc.subscribe(AUTH_SUBJECT, {
         queue: QUEUE_GROUP,
         callback: (err, msg) => {
-          if (err) return;
-          const answer = handleAuthRequest({ keys: this.keys, master: this.identity, replay: authReplay, events, autoAccept: this.config.auto_accept, log, pendingLogged }, msg.data);
-          if (!answer || !msg.reply) return;
-          // a key accepted just now: the minion may connect with it once the server knows it
-          if (answer.acceptedNow && this.access) void this.access.sync().then(() => msg.respond(answer.reply));
-          else msg.respond(answer.reply);
+          if (!err) authQueue.push(msg);
         },
       }),
       this.nc.subscribe(MASTER_COMMAND_SUBJECT, {
@@ -244,6 +266,7 @@ export class MasterDaemon {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
     this.access?.close();
     for (const sub of this.subs) sub.unsubscribe();
     this.orchestrations?.stop();

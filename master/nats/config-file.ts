@@ -39,12 +39,19 @@ function renderUser(u: NatsUser): Record<string, unknown> {
   return entry;
 }
 
+/**
+ * Seconds a client has, once connected, to send its (signed) CONNECT. nats-server's default
+ * of 2 s is short for a fleet: minions on a loaded host, or ten thousand connecting at once,
+ * lose the race, are dropped and dial again, which loads the host further.
+ */
+export const NATS_AUTH_TIMEOUT_S = 10;
+
 function renderAuth(auth: NatsServerAuth, conf: Record<string, unknown>): void {
   if ('token' in auth) {
     checkText('token', auth.token);
-    conf.authorization = { token: auth.token };
+    conf.authorization = { token: auth.token, timeout: NATS_AUTH_TIMEOUT_S };
   } else if ('users' in auth) {
-    conf.authorization = { users: auth.users.map(renderUser) };
+    conf.authorization = { users: auth.users.map(renderUser), timeout: NATS_AUTH_TIMEOUT_S };
     if (auth.noAuthUser !== undefined) {
       if (!auth.users.some((u) => 'user' in u && u.user === auth.noAuthUser)) throw new NatsServerStartError(`nats-server no_auth_user ${JSON.stringify(auth.noAuthUser)} is not one of its users`);
       conf.no_auth_user = auth.noAuthUser;
@@ -52,7 +59,7 @@ function renderAuth(auth: NatsServerAuth, conf: Record<string, unknown>): void {
   } else {
     checkText('user', auth.user);
     checkText('password', auth.password);
-    conf.authorization = { user: auth.user, password: auth.password };
+    conf.authorization = { user: auth.user, password: auth.password, timeout: NATS_AUTH_TIMEOUT_S };
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Waiting until the master accepts this minion's key: authentication attempts in a loop,
  * with Salt's acceptance_wait_time between them and a log line each time the situation
- * changes (not on every retry). Unlike Salt's minion, a rejected key does not stop the
+ * changes (not on every retry). While the master does not answer (down, or busy with ten
+ * thousand minions asking at once), the wait doubles up to acceptance_wait_time_max, as
+ * Salt's does, so that a fleet backs off instead of asking ever faster than it is answered. Unlike Salt's minion, a rejected key does not stop the
  * minion: it keeps asking, slowly, so that an operator can fix the key on the master.
  */
 import { whenNatsConnected } from '../../common/nats/connect';
@@ -17,6 +19,8 @@ export const REJECTED_WAIT_FACTOR = 6;
 export interface AcceptanceOptions {
   /** Salt's acceptance_wait_time, in seconds. */
   acceptanceWaitTime: number;
+  /** Salt's acceptance_wait_time_max, in seconds (0 or not above acceptance_wait_time = the wait never grows). */
+  acceptanceWaitTimeMax?: number;
   logger: Logger;
   /** Ends the loop (the minion is stopping). */
   signal: AbortSignal;
@@ -26,6 +30,8 @@ export interface AcceptanceOptions {
 export async function waitForAcceptance(ctx: AuthContext, opts: AcceptanceOptions): Promise<{ masterKeys: PublicKeys; fingerprint: string } | undefined> {
   const log = opts.logger;
   const waitMs = opts.acceptanceWaitTime * 1000;
+  const maxWaitMs = Math.max(waitMs, (opts.acceptanceWaitTimeMax ?? 0) * 1000);
+  let unansweredWaitMs = waitMs;
   let lastSituation = '';
   while (!opts.signal.aborted) {
     if (!(await whenNatsConnected(ctx.nc, Math.max(waitMs, 1000)))) {
@@ -44,9 +50,11 @@ export async function waitForAcceptance(ctx: AuthContext, opts: AcceptanceOption
       log.info(`Authenticated with the master: the key of ${ctx.id} is accepted (master key ${outcome.fingerprint})`);
       return { masterKeys: outcome.masterKeys, fingerprint: outcome.fingerprint };
     }
-    const { level, text, delayMs } = describe(outcome, ctx.id, waitMs);
+    const unanswered = outcome.kind === 'no-master';
+    const { level, text, delayMs } = describe(outcome, ctx.id, unanswered ? unansweredWaitMs : waitMs);
     if (changed) log[level](text);
     else log.debug(`${text} (still)`);
+    unansweredWaitMs = unanswered ? Math.min(unansweredWaitMs * 2, maxWaitMs) : waitMs;
     await pause(jittered(delayMs), opts.signal);
   }
   return undefined;
@@ -70,7 +78,7 @@ function describe(o: AuthOutcome, id: string, waitMs: number): { level: 'error' 
   const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
   switch (o.kind) {
     case 'no-master':
-      return { level: 'warning', text: `The master does not answer (${o.reason}); retrying every ${seconds(waitMs)}`, delayMs: waitMs };
+      return { level: 'warning', text: `The master does not answer (${o.reason}); retrying in ${seconds(waitMs)}`, delayMs: waitMs };
     case 'bad-reply':
       return { level: 'warning', text: `Refused the master's answer to authentication: ${o.reason}; retrying every ${seconds(waitMs)}`, delayMs: waitMs };
     case 'untrusted-master':

@@ -32,6 +32,8 @@ export interface BusLoginOptions {
   guestName: string;
   /** Salt's acceptance_wait_time, in seconds. */
   acceptanceWaitTime: number;
+  /** Salt's acceptance_wait_time_max, in seconds (0 = the wait never grows). */
+  acceptanceWaitTimeMax: number;
   /** How long to wait for the master's answer to one auth request (ms). */
   authTimeoutMs: number;
   log: Logger;
@@ -39,9 +41,16 @@ export interface BusLoginOptions {
   signal: AbortSignal;
 }
 
-/** Whether `e` is the server refusing the credentials. */
+/**
+ * Whether `e` is the server refusing the credentials. nats.js reports an "Authentication
+ * Timeout" (the server gave up waiting for the signed CONNECT, e.g. on a host too busy to
+ * answer within the server's authorization timeout) as an AuthorizationError too: that one is
+ * not a refusal, the same key is tried again, rather than asking the master to accept it.
+ */
 export function isAuthRefusal(e: unknown): boolean {
-  return e instanceof AuthorizationError || (e instanceof Error && /Authorization Violation/i.test(e.message));
+  if (!(e instanceof Error)) return false;
+  if (/authentication timeout/i.test(e.message)) return false;
+  return e instanceof AuthorizationError || /Authorization Violation/i.test(e.message);
 }
 
 /**
@@ -102,7 +111,7 @@ async function askAsGuest(opts: BusLoginOptions): Promise<'accepted' | 'stopped'
   try {
     const accepted = await waitForAcceptance(
       { nc, id: opts.id, identity: opts.identity, pin: opts.pin, timeoutMs: opts.authTimeoutMs },
-      { acceptanceWaitTime: opts.acceptanceWaitTime, logger: opts.log, signal: opts.signal },
+      { acceptanceWaitTime: opts.acceptanceWaitTime, acceptanceWaitTimeMax: opts.acceptanceWaitTimeMax, logger: opts.log, signal: opts.signal },
     );
     return accepted ? 'accepted' : 'stopped';
   } finally {

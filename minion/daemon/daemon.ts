@@ -32,8 +32,6 @@ import { loginToBus } from './bus-login';
 export const SHUTDOWN_GRACE_MS = 30_000;
 /** After a disconnect longer than this, the minion announces itself again on reconnect. */
 export const RESTART_EVENT_AFTER_MS = 30_000;
-/** How long the minion waits for the master's answer to one auth request. */
-const AUTH_TIMEOUT_MS = 5_000;
 /** How many recent jids are remembered to refuse a job delivered twice. */
 const REMEMBERED_JIDS = 1000;
 
@@ -163,7 +161,8 @@ export class MinionDaemon {
       },
       guestName: `${BUS_CLIENT_NAMES.guestPrefix}${this.id}`,
       acceptanceWaitTime: this.config.acceptance_wait_time,
-      authTimeoutMs: AUTH_TIMEOUT_MS,
+      authTimeoutMs: this.config.auth_timeout * 1000,
+      acceptanceWaitTimeMax: this.config.acceptance_wait_time_max,
       log: this.log,
       signal: this.stopping.signal,
     });
@@ -186,8 +185,8 @@ export class MinionDaemon {
   private async serve(nc: NatsConnection, identity: NodeIdentity): Promise<void> {
     const pin = new MasterKeyPin(this.config.pki_dir, this.config.master_finger);
     const accepted = await waitForAcceptance(
-      { nc, id: this.id, identity, pin, timeoutMs: AUTH_TIMEOUT_MS },
-      { acceptanceWaitTime: this.config.acceptance_wait_time, logger: this.log, signal: this.stopping.signal },
+      { nc, id: this.id, identity, pin, timeoutMs: this.config.auth_timeout * 1000 },
+      { acceptanceWaitTime: this.config.acceptance_wait_time, acceptanceWaitTimeMax: this.config.acceptance_wait_time_max, logger: this.log, signal: this.stopping.signal },
     );
     if (!accepted) return;
     this.accepted = true;

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connectNats } from '../../common/nats/connect';
 import { findNatsServerBinary } from '../../master/nats/binary';
-import { renderNatsServerConfig } from '../../master/nats/config-file';
+import { NATS_AUTH_TIMEOUT_S, renderNatsServerConfig } from '../../master/nats/config-file';
 import { NatsServerMissingError, NatsServerStartError } from '../../master/nats/errors';
 import { startMasterNats } from '../../master/nats/master-nats';
 import { NatsServer, type NatsServerEvent } from '../../master/nats/server';
@@ -44,11 +44,12 @@ describe('nats-server configuration file', () => {
     });
   });
 
-  it('asks for a random port (-1) when the port is 0, and writes credentials', () => {
+  it('asks for a random port (-1) when the port is 0, and writes credentials with a fleet-sized authorization timeout', () => {
     const conf = JSON.parse(renderNatsServerConfig({ ...base, port: 0, auth: { user: 'master', password: 'pa"ss$HOME' } }));
     assert.equal(conf.port, -1);
-    assert.deepEqual(conf.authorization, { user: 'master', password: 'pa"ss$HOME' });
-    assert.deepEqual(JSON.parse(renderNatsServerConfig({ ...base, auth: { token: 's3cret' } })).authorization, { token: 's3cret' });
+    assert.deepEqual(conf.authorization, { user: 'master', password: 'pa"ss$HOME', timeout: NATS_AUTH_TIMEOUT_S });
+    assert.deepEqual(JSON.parse(renderNatsServerConfig({ ...base, auth: { token: 's3cret' } })).authorization, { token: 's3cret', timeout: NATS_AUTH_TIMEOUT_S });
+    assert.ok(NATS_AUTH_TIMEOUT_S > 2, "longer than nats-server's default of 2 s");
   });
 
   it('refuses values nats-server would refuse', () => {

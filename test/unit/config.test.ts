@@ -98,4 +98,18 @@ describe('bus settings: several servers, stream replicas, reconnect pacing', () 
       assert.throws(() => loadMinionConfig(dir), (e: unknown) => e instanceof ConfigError && pattern.test(e.message) && e.site.file === file, text);
     }
   });
+
+  it("a minion takes Salt's auth_timeout (5 s) and acceptance_wait_time_max (0: the wait never grows)", () => {
+    const file = path.join(dir, 'minion');
+    fs.writeFileSync(file, 'id: m1\n');
+    let cfg = loadMinionConfig(dir);
+    assert.deepEqual([cfg.auth_timeout, cfg.acceptance_wait_time, cfg.acceptance_wait_time_max], [5, 10, 0]);
+    fs.writeFileSync(file, 'id: m1\nauth_timeout: 15\nacceptance_wait_time: 2\nacceptance_wait_time_max: 60\n');
+    cfg = loadMinionConfig(dir);
+    assert.deepEqual([cfg.auth_timeout, cfg.acceptance_wait_time, cfg.acceptance_wait_time_max], [15, 2, 60]);
+    for (const text of ['auth_timeout: 0', 'auth_timeout: soon', 'acceptance_wait_time_max: -3']) {
+      fs.writeFileSync(file, `id: m1\n${text}\n`);
+      assert.throws(() => loadMinionConfig(dir), (e: unknown) => e instanceof ConfigError && /must be a positive number/.test(e.message) && e.site.file === file, text);
+    }
+  });
 });
