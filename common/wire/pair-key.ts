@@ -10,9 +10,22 @@ import { rawX25519 } from './key-agreement';
 
 const INFO = Buffer.from('brine pair key v2\0', 'utf8');
 const byOwnKey = new WeakMap<crypto.KeyObject, Map<string, Buffer>>();
+/** The same, by the peer's key object (the key stores hand out the same object each time): no lookup by bytes. */
+const byKeyObjects = new WeakMap<crypto.KeyObject, WeakMap<crypto.KeyObject, Buffer>>();
 
 /** The key shared by the holder of `ownPrivate` (X25519) and the holder of the private half of `peerPublic`. */
 export function pairKey(ownPrivate: crypto.KeyObject, peerPublic: crypto.KeyObject): Buffer {
+  let objects = byKeyObjects.get(ownPrivate);
+  if (!objects) byKeyObjects.set(ownPrivate, (objects = new WeakMap()));
+  let key = objects.get(peerPublic);
+  if (!key) {
+    key = pairKeyByBytes(ownPrivate, peerPublic);
+    objects.set(peerPublic, key);
+  }
+  return key;
+}
+
+function pairKeyByBytes(ownPrivate: crypto.KeyObject, peerPublic: crypto.KeyObject): Buffer {
   let keys = byOwnKey.get(ownPrivate);
   if (!keys) byOwnKey.set(ownPrivate, (keys = new Map()));
   const peerRaw = Buffer.from(rawX25519(peerPublic));

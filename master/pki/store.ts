@@ -34,10 +34,18 @@ const PUBLIC_KEY_MODE = 0o644;
 
 /** salt-key's key directories for one master; see the module comment. */
 export class MinionKeyStore {
-  private readonly cache = new Map<string, { stamp: string; keys: PublicKeys }>();
+  private readonly cache = new Map<string, { stamp: string; keys: PublicKeys; checkedAt: number }>();
 
-  /** Open (and create, mode 0700) the key directories under `pkiDir`. */
-  constructor(readonly pkiDir: string) {
+  /**
+   * Open (and create, mode 0700) the key directories under `pkiDir`. `recheckAfterMs`: how long
+   * an accepted key read once is used without looking at its file again (0, the default: every
+   * time). The master reads a minion's key for each message it gets from it; `brine key`
+   * changes the files from another process, so a key deleted there is still honoured that long.
+   */
+  constructor(
+    readonly pkiDir: string,
+    private readonly recheckAfterMs = 0,
+  ) {
     ensurePrivateDir(pkiDir);
     for (const status of KEY_STATUSES) ensurePrivateDir(path.join(pkiDir, KEY_DIRS[status]));
   }
@@ -114,6 +122,9 @@ export class MinionKeyStore {
   /** The public keys of an accepted minion, or undefined when it is not accepted. */
   publicKeysOf(id: string): PublicKeys | undefined {
     const file = this.file('accepted', id);
+    const now = this.recheckAfterMs > 0 ? Date.now() : 0;
+    const recent = this.cache.get(id);
+    if (recent && now - recent.checkedAt < this.recheckAfterMs) return recent.keys;
     let stat: fs.Stats;
     try {
       stat = fs.statSync(file);
@@ -126,14 +137,17 @@ export class MinionKeyStore {
     }
     const stamp = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
     const cached = this.cache.get(id);
-    if (cached && cached.stamp === stamp) return cached.keys;
+    if (cached && cached.stamp === stamp) {
+      cached.checkedAt = now;
+      return cached.keys;
+    }
     let keys: PublicKeys;
     try {
       keys = parsePublicDocument(fs.readFileSync(file), file);
     } catch (err) {
       throw new KeyFileError(`accepted key of minion ${JSON.stringify(id)} is unreadable: ${(err as Error).message}`, file);
     }
-    this.cache.set(id, { stamp, keys });
+    this.cache.set(id, { stamp, keys, checkedAt: now });
     return keys;
   }
 

@@ -32,6 +32,8 @@ import { loginToBus } from './bus-login';
 export const SHUTDOWN_GRACE_MS = 30_000;
 /** After a disconnect longer than this, the minion announces itself again on reconnect. */
 export const RESTART_EVENT_AFTER_MS = 30_000;
+/** A running job is written down (cachedir/running) once it has run or waited for its return this long. */
+export const RUNNING_RECORD_DELAY_MS = 100;
 /** How many recent jids are remembered to refuse a job delivered twice. */
 const REMEMBERED_JIDS = 1000;
 
@@ -248,16 +250,27 @@ export class MinionDaemon {
 
   private async runJob({ job, reporter, startedAt }: RunningJob): Promise<void> {
     this.log.info(`Executing command ${job.fun} with jid ${job.jid}`);
-    this.running?.started({ jid: job.jid, fun: job.fun, startedAt });
+    // the record of a running job (for a restart after a kill to return it as interrupted) is
+    // written once the job is still running or returning after RUNNING_RECORD_DELAY_MS: a
+    // test.ping to ten thousand minions writes none
+    let recorded = false;
+    const record = () => {
+      clearTimeout(recordTimer);
+      if (recorded) return;
+      recorded = true;
+      this.running?.started({ jid: job.jid, fun: job.fun, startedAt });
+    };
+    const recordTimer = setTimeout(record, RUNNING_RECORD_DELAY_MS);
     reporter.reportStarted(startedAt);
     const progress: JobProgress = { done: 0, total: 0 };
     reporter.startBeats(job.progressIntervalMs, progress);
     const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns, sendEvent: (tag, data) => this.sendCustomEvent(tag, data) }, progress);
     this.log.info(`Returning information for job ${job.jid} (${job.fun}, retcode ${result.retcode})`);
     if (await reporter.reportReturn(result, startedAt, Date.now())) {
+      clearTimeout(recordTimer);
       this.log.debug(`The return of job ${job.jid} is stored`);
-      this.running?.finished(job.jid);
-    }
+      if (recorded) this.running?.finished(job.jid);
+    } else record();
   }
 
   /** Jobs a previous run of this minion left unfinished (killed mid-job): returned as interrupted. */

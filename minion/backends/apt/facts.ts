@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { AptCommandError } from './errors';
 import { runApt, type AptRunOptions } from './runner';
+import { APT_POLICY_FILES, DPKG_DB_FILES, StampedCache } from './stamped-cache';
 import { compareDebVersions } from './versions';
 import { toolArgument } from '../../../common/tool-arguments';
 
@@ -67,11 +68,26 @@ export function parsePackageDb(out: string, arch: string): PackageDb {
  * Read the whole dpkg database with one `dpkg-query -W` call.
  * Example: `(await readPackageDb()).installed['bash']` → ['5.2.15-2+b2'].
  */
-export async function readPackageDb(opts: AptRunOptions = {}): Promise<PackageDb> {
-  const arch = await nativeArch();
-  const r = await runApt(['dpkg-query', '--showformat', '${Status}\t${Package}\t${Version}\t${Architecture}\n', '-W'], opts);
-  if (r.retcode !== 0) throw new AptCommandError(`dpkg-query failed: ${r.stderr}`);
-  return parsePackageDb(r.stdout, arch);
+export function readPackageDb(opts: AptRunOptions = {}): Promise<PackageDb> {
+  return packageDbs.get('db', DPKG_DB_FILES, async () => {
+    const arch = await nativeArch();
+    const r = await runApt(['dpkg-query', '--showformat', '${Status}\t${Package}\t${Version}\t${Architecture}\n', '-W'], opts);
+    if (r.retcode !== 0) throw new AptCommandError(`dpkg-query failed: ${r.stderr}`);
+    return deepFreeze(parsePackageDb(r.stdout, arch));
+  });
+}
+
+/** The dpkg database as last read, while its files are unchanged (shared, hence frozen). */
+const packageDbs = new StampedCache<PackageDb>(1);
+/** apt's candidates per query, while the files apt reads them from are unchanged. */
+const policies = new StampedCache<Readonly<Record<string, string>>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /**
@@ -95,6 +111,10 @@ export function stringifyVersions(map: VersionMap): Record<string, string> {
  * Example: `await candidates(['sl'])` → { sl: '5.02-1+b1' }.
  */
 export async function candidates(names: readonly string[], fromrepo?: string, opts: AptRunOptions = {}): Promise<Record<string, string>> {
+  return { ...(await policies.get(JSON.stringify([names, fromrepo ?? null]), APT_POLICY_FILES, () => readCandidates(names, fromrepo, opts))) };
+}
+
+async function readCandidates(names: readonly string[], fromrepo: string | undefined, opts: AptRunOptions): Promise<Record<string, string>> {
   const cmd = ['apt-cache', '-q', 'policy', ...names.map((n) => toolArgument('package name', n))];
   if (fromrepo) cmd.push('-o', `APT::Default-Release=${fromrepo}`);
   const r = await runApt(cmd, opts);
