@@ -23,10 +23,6 @@ const RESYNC_EVERY_MS = 30_000;
 /** ...and this often when it cannot be watched. */
 const RESYNC_UNWATCHED_MS = 5_000;
 
-/** The nkey users of `auth`, as text: what changes when keys do (a minion's permissions follow from its id and nkey). */
-function nkeyUsersOf(auth: { users: NatsUser[] }): string {
-  return auth.users.map((u) => ('nkey' in u ? `${u.nkey}\n` : '')).join('');
-}
 
 /** A minion's bus user, kept while its accepted key stays the same. */
 interface MinionUser {
@@ -59,8 +55,8 @@ export class BusAccess {
 
   /** The users the server should accept now (for its first start). */
   currentAuth(): NatsServerAuth {
-    const auth = this.compute();
-    this.applied = nkeyUsersOf(auth);
+    const { auth, signature } = this.compute();
+    this.applied = signature;
     return auth;
   }
 
@@ -117,8 +113,7 @@ export class BusAccess {
   private async reloadWhileRequested(): Promise<void> {
     while (this.requested && !this.closed && this.server) {
       this.requested = false;
-      const auth = this.compute();
-      const minions = nkeyUsersOf(auth);
+      const { auth, signature: minions } = this.compute();
       if (minions === this.applied) continue;
       try {
         await this.server.updateAuth(auth);
@@ -130,7 +125,11 @@ export class BusAccess {
     }
   }
 
-  private compute(): NatsServerAuth & { users: NatsUser[] } {
+  /**
+   * The users the server should have now, and their signature: the accepted ids with their
+   * nkeys, as text, which changes when they do (a minion's permissions follow from both).
+   */
+  private compute(): { auth: NatsServerAuth & { users: NatsUser[] }; signature: string } {
     const { keys, log } = this.deps;
     const operatorNkey = userNkeyOf(this.deps.operatorKeys.sign);
     const users: NatsUser[] = [
@@ -140,6 +139,7 @@ export class BusAccess {
     ];
     const seen = new Set(users.flatMap((u) => ('nkey' in u ? [u.nkey] : [])));
     const accepted = keys.list()[KEY_DIRS.accepted];
+    const signature: string[] = [];
     for (const id of accepted) {
       const user = this.minionUser(id);
       if (!user) continue;
@@ -149,12 +149,13 @@ export class BusAccess {
       }
       seen.add(user.nkey);
       users.push(user);
+      signature.push(`${id} ${user.nkey}`);
     }
     if (this.minionUsers.size > accepted.length) {
       const still = new Set(accepted);
       for (const id of this.minionUsers.keys()) if (!still.has(id)) this.minionUsers.delete(id);
     }
-    return { users, noAuthUser: GUEST_USER };
+    return { auth: { users, noAuthUser: GUEST_USER }, signature: signature.join('\n') };
   }
 
   /** The bus user of accepted minion `id` (made again only when its key file changed); undefined when it has none. */

@@ -3,8 +3,9 @@
  * with Salt's acceptance_wait_time between them and a log line each time the situation
  * changes (not on every retry). While the master does not answer (down, or busy with ten
  * thousand minions asking at once), the wait doubles up to acceptance_wait_time_max, as
- * Salt's does, so that a fleet backs off instead of asking ever faster than it is answered. Unlike Salt's minion, a rejected key does not stop the
- * minion: it keeps asking, slowly, so that an operator can fix the key on the master.
+ * Salt's does, so that a fleet backs off instead of asking ever faster than it is answered.
+ * Unlike Salt's minion, a rejected key does not stop the minion: it keeps asking, slowly, so
+ * that an operator can fix the key on the master.
  */
 import { whenNatsConnected } from '../../common/nats/connect';
 import type { Logger } from '../../common/log';
