@@ -94,8 +94,13 @@ export interface DurableMessages extends AsyncIterable<StreamMessage> {
   stop(): void;
 }
 
-/** How long one pull waits on the server (see DeliveryReader.deliveries). */
-const PULL_EXPIRES_MS = 5000;
+/**
+ * How long one pull waits on the server, for the durable consumers here and the ordered
+ * readers (ordered.ts). While a pull waits, the server sends a heartbeat every half of it, and
+ * two missed heartbeats mean the consumer is gone: a short pull notices a dead cluster node in
+ * seconds (nats.js's default, 30 s, in a minute).
+ */
+export const PULL_EXPIRES_MS = 5000;
 
 const CLOSED = new Set(['ClosedConnectionError', 'DrainingConnectionError']);
 

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../log';
 import { StreamReassembler, type StreamMessage } from './stream-reassembly';
 import type { ChunkAssemblerOptions } from './chunks';
 import { whenNatsConnected } from './connect';
+import { PULL_EXPIRES_MS } from './durable-consume';
 import { isTransientJetStreamError } from './durable-publish';
 import { connectionOf } from './js-connection';
 
@@ -66,12 +67,6 @@ async function orderedConsumer(js: JetStreamClient, stream: string, config: Part
     }
   }
 }
-
-/**
- * How long one pull waits on the server. While a pull waits, the server sends a heartbeat
- * every half of it; twice this without a message or a heartbeat means the consumer is gone.
- */
-const PULL_EXPIRES_MS = 5000;
 
 /**
  * Call `lost` (once) when `reading` shows no sign of life, a message or a heartbeat, for

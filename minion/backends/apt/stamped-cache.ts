@@ -21,12 +21,13 @@ export const APT_POLICY_FILES: readonly string[] = [
   '/etc/apt/apt.conf.d',
 ];
 
-function stampOf(file: string): string {
+/** The stamp of `file` ('-' when missing), and whether it is a directory. */
+function statOf(file: string): { stamp: string; directory: boolean } {
   try {
     const st = fs.statSync(file, { bigint: true });
-    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+    return { stamp: `${st.ino}:${st.size}:${st.mtimeNs}`, directory: st.isDirectory() };
   } catch {
-    return '-';
+    return { stamp: '-', directory: false };
   }
 }
 
@@ -34,14 +35,16 @@ function stampOf(file: string): string {
 export function filesStamp(files: readonly string[]): string {
   const parts: string[] = [];
   for (const file of files) {
-    parts.push(stampOf(file));
+    const { stamp, directory } = statOf(file);
+    parts.push(stamp);
+    if (!directory) continue;
     let entries: string[] = [];
     try {
-      if (fs.statSync(file).isDirectory()) entries = fs.readdirSync(file).sort();
+      entries = fs.readdirSync(file).sort();
     } catch {
-      // missing: its stamp says so
+      // gone since: its next stamp says so
     }
-    for (const entry of entries) parts.push(`${entry}=${stampOf(path.join(file, entry))}`);
+    for (const entry of entries) parts.push(`${entry}=${statOf(path.join(file, entry)).stamp}`);
   }
   return parts.join('|');
 }
