@@ -35,7 +35,7 @@ export class LocalFileSource implements FileSource {
       try {
         if (!fs.statSync(candidate).isFile()) continue;
         // a symlink may point anywhere: only a file whose real path is inside the root's real path is served
-        if (isInside(fs.realpathSync(root), fs.realpathSync(candidate))) return candidate;
+        if (isInside(fs.realpathSync.native(root), fs.realpathSync.native(candidate))) return candidate;
       } catch {
         // not in this root
       }

@@ -43,6 +43,8 @@ export interface RemoteSources {
   files?: FileSource;
   /** Sends an event to the master's bus (Salt's `event.send`); only a minion daemon has one. */
   sendEvent?: (tag: string, data: Dict) => Promise<boolean>;
+  /** The grains the daemon collected at start (or last refresh), as Salt's `__grains__`: not collected again per job. */
+  grains?: Dict;
 }
 
 /** Pillar render errors as Salt reports them, or undefined when the pillar is fine. */
@@ -116,9 +118,9 @@ export class MinionRuntime {
     return this.remote?.sendEvent;
   }
 
-  /** The minion's grains (collected once, static grains applied). */
+  /** The minion's grains (the daemon's, copied so that a job's templates cannot change them; else collected once, static grains applied). */
   get grains(): Dict {
-    this.grainsCache ??= collectGrains(this.config.id, this.config.grains);
+    this.grainsCache ??= this.remote?.grains ? structuredClone(this.remote.grains) : collectGrains(this.config.id, this.config.grains);
     return this.grainsCache;
   }
 

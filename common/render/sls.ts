@@ -5,7 +5,7 @@
  * generate_sls_context); an empty result is `{}` (salt/renderers/yaml.py).
  */
 import { TemplateError, YamlError } from '../errors';
-import { loadSaltYaml } from '../yaml/load';
+import { loadSaltYamlCopy } from '../yaml/load-memo';
 import { stateIdAt } from './errors';
 import type { JinjaRenderer } from './jinja';
 import { truth } from './python-ops';
@@ -79,7 +79,7 @@ export function renderSls(text: string, where: SlsSource, renderer: JinjaRendere
     } else {
       const rendered = String(current);
       try {
-        current = loadSaltYaml(rendered, where.url);
+        current = loadSaltYamlCopy(rendered, where.url);
       } catch (e) {
         throw e instanceof YamlError ? withState(e, rendered) : e;
       }

@@ -25,16 +25,19 @@ export interface JobCountsRow extends JobRow {
   running: number;
 }
 
-/** A row of the returns table. */
-export interface ReturnTableRow {
-  minion: string;
-  state: ReturnState;
-  retcode: number | null;
-  data: string | null;
-  started_at: number | null;
-  finished_at: number | null;
-  received_at: number | null;
-}
+/** A row of the returns table, read raw (columns in RETURN_COLUMNS order: no object per row). */
+export type ReturnTableRow = [
+  minion: string,
+  state: ReturnState,
+  retcode: number | null,
+  data: string | null,
+  startedAt: number | null,
+  finishedAt: number | null,
+  receivedAt: number | null,
+];
+
+/** The returns columns a ReturnTableRow holds, in order. */
+export const RETURN_COLUMNS = 'minion, state, retcode, data, started_at, finished_at, received_at';
 
 /** Join condition: the returns of job `j` from the minions it expected (the counts cover only those). */
 export const EXPECTED_RETURNS = `r.jid = j.jid AND r.minion IN (SELECT value FROM json_each(j.expected))`;
@@ -77,14 +80,28 @@ export function countsFromRow(row: JobCountsRow, expected: readonly string[]): R
 
 /** One minion's return from a returns row. */
 export function returnFromRow(row: ReturnTableRow, expected: ReadonlySet<string>): MinionReturn {
+  const [minion, state, retcode, data, startedAt, finishedAt, receivedAt] = row;
   return {
-    minion: row.minion,
-    state: row.state,
-    retcode: row.retcode,
-    data: row.data === null ? undefined : (JSON.parse(row.data) as unknown),
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    receivedAt: row.received_at,
-    expected: expected.has(row.minion),
+    minion,
+    state,
+    retcode,
+    data: data === null ? undefined : (JSON.parse(data) as unknown),
+    startedAt,
+    finishedAt,
+    receivedAt,
+    expected: expected.has(minion),
   };
+}
+
+/** The counts of a job from its returns (only those of expected minions count, like the SQL above). */
+export function countsOfReturns(returns: readonly MinionReturn[], expected: number): ReturnCounts {
+  const counts: ReturnCounts = { expected, answered: 0, failed: 0, noResponse: 0, running: 0 };
+  for (const ret of returns) {
+    if (!ret.expected) continue;
+    if (ret.state === 'answered') counts.answered += 1;
+    else if (ret.state === 'failed') counts.failed += 1;
+    else if (ret.state === 'no-response') counts.noResponse += 1;
+    else counts.running += 1;
+  }
+  return counts;
 }

@@ -4,7 +4,7 @@ import { BrineError, ValidationError } from '../../common/errors';
 import { compileFnmatch } from '../../common/match/fnmatch';
 import { validateMinionId } from '../../common/paths';
 import { isJid, newJid } from '../../common/jid';
-import { COUNT_COLUMNS, EXPECTED_RETURNS, countsFromRow, jobFromRow, returnFromRow, type JobCountsRow, type ReturnTableRow } from './job-rows';
+import { COUNT_COLUMNS, EXPECTED_RETURNS, countsFromRow, countsOfReturns, jobFromRow, RETURN_COLUMNS, returnFromRow, type JobCountsRow, type JobRow, type ReturnTableRow } from './job-rows';
 import { toStorableJson } from './storable';
 import type { JobDetail, JobInput, JobListEntry, JobRecord, ListJobsOptions, ReturnErrorRecord } from './types';
 
@@ -143,21 +143,17 @@ export class JobStore {
   /** One job with every minion's return (sorted by minion id), or undefined if unknown. */
   getJob(jid: string): JobDetail | undefined {
     const read = this.db.transaction((): JobDetail | undefined => {
-      const row = this.db
-        .prepare(`SELECT j.*, ${COUNT_COLUMNS} FROM jobs AS j LEFT JOIN returns AS r ON ${EXPECTED_RETURNS} WHERE j.jid = ? GROUP BY j.jid`)
-        .get(jid) as JobCountsRow | undefined;
+      const row = this.db.prepare('SELECT * FROM jobs WHERE jid = ?').get(jid) as JobRow | undefined;
       if (!row) return undefined;
       const job = jobFromRow(row);
       const expected = new Set(job.expected);
       const returns = (
         this.db
-          .prepare(
-            `SELECT minion, state, retcode, data, started_at, finished_at, received_at
-             FROM returns WHERE jid = ? ORDER BY minion`,
-          )
+          .prepare(`SELECT ${RETURN_COLUMNS} FROM returns WHERE jid = ? ORDER BY minion`)
+          .raw()
           .all(jid) as ReturnTableRow[]
       ).map((r) => returnFromRow(r, expected));
-      return { ...job, summary: countsFromRow(row, job.expected), returns };
+      return { ...job, summary: countsOfReturns(returns, job.expected.length), returns };
     });
     return read();
   }

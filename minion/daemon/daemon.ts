@@ -264,7 +264,7 @@ export class MinionDaemon {
     reporter.reportStarted(startedAt);
     const progress: JobProgress = { done: 0, total: 0 };
     reporter.startBeats(job.progressIntervalMs, progress);
-    const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns, sendEvent: (tag, data) => this.sendCustomEvent(tag, data) }, progress);
+    const result = await executeJob(job, { config: this.config, log: this.log, stateRuns: this.stateRuns, grains: this.grains, sendEvent: (tag, data) => this.sendCustomEvent(tag, data) }, progress);
     this.log.info(`Returning information for job ${job.jid} (${job.fun}, retcode ${result.retcode})`);
     if (await reporter.reportReturn(result, startedAt, Date.now())) {
       clearTimeout(recordTimer);

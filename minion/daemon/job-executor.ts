@@ -31,6 +31,8 @@ export interface ExecutorContext {
   stateRuns: StateRuns;
   /** Sends a custom event to the master (event.send). */
   sendEvent?: (tag: string, data: Dict) => Promise<boolean>;
+  /** The daemon's grains (collected at start or at the last refresh). */
+  grains?: Dict;
 }
 
 /** Salt's outputter for a job's result. */
@@ -58,7 +60,7 @@ export async function executeJob(job: JobPayload, ctx: ExecutorContext, progress
 async function run(job: JobPayload, ctx: ExecutorContext, progress: JobProgress): Promise<ExecResult> {
   if (job.errors !== undefined) return { data: job.errors, retcode: 1, outputter: outputterOf(job) };
   const pillar = job.pillar ?? {};
-  const runtime = new MinionRuntime(ctx.config, ctx.log, { pillar, ...(ctx.sendEvent ? { sendEvent: ctx.sendEvent } : {}) });
+  const runtime = new MinionRuntime(ctx.config, ctx.log, { pillar, grains: ctx.grains, ...(ctx.sendEvent ? { sendEvent: ctx.sendEvent } : {}) });
   if (job.states !== undefined) {
     progress.total = job.states.chunks.length;
     const outcome = await runtime.runCompiled(job.states, pillar, {

@@ -113,6 +113,15 @@ describe('MinionDaemon in-process (real nats-server, fake master)', function () 
     assert.equal(await pingAnswered('comeback'), true);
   });
 
+  it('runs jobs with the grains it announced, not grains collected again per job', async () => {
+    await runDaemon('grainy', { grains: { id: 'grainy', host: 'grainy', roles: ['announced'] } });
+    const start = master.received.find((r) => r.stream === 'events' && r.header.from === 'grainy' && (r.payload as MinionEvent).type === 'start');
+    assert.deepEqual((start?.payload as { grains: unknown }).grains, { id: 'grainy', host: 'grainy', roles: ['announced'] });
+    const jid = master.send('grainy', { fun: 'grains.items' });
+    const ret = await master.returnOf(jid, 'grainy');
+    assert.deepEqual(ret.data, { id: 'grainy', host: 'grainy', roles: ['announced'] });
+  });
+
   it('does not announce itself again after a short disconnect (default threshold)', async () => {
     await runDaemon('steady', {});
     await nats.restart();

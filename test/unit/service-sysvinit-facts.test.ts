@@ -91,6 +91,19 @@ describe('sysvinit facts (files only)', () => {
     assert.equal(await b.disabled('nope'), false);
     assert.deepEqual(await b.getAll(), ['cron', 'gone', 'ntp2', 'procps', 'ssh']);
   });
+
+  it('status asks the service wrapper only for a service with an executable init script', async () => {
+    const calls = path.join(dir, 'calls');
+    const wrapper = path.join(dir, 'service');
+    fs.writeFileSync(wrapper, `#!/bin/sh\necho "$@" >> ${calls}\nexit 0\n`, { mode: 0o755 });
+    fs.chmodSync(path.join(layout.initDir, 'ssh'), 0o755);
+    const b = new SysvinitBackend({ ...layout, service: wrapper });
+    assert.equal(await b.status('nope'), false, 'no init script: not running');
+    assert.equal(await b.status('cron'), false, 'a script that is not executable: not running');
+    assert.equal(fs.existsSync(calls), false, 'nothing spawned for either');
+    assert.equal(await b.status('ssh'), true);
+    assert.equal(fs.readFileSync(calls, 'utf8'), 'ssh status\n');
+  });
 });
 
 describe('sysvinit command lines', () => {

@@ -92,13 +92,21 @@ function deepFreeze<T>(value: T): T {
 
 /**
  * Salt's list_pkgs view of a database: installed plus purge-desired packages (or only the
- * removed ones, or only the purge-desired ones).
+ * removed ones, or only the purge-desired ones). Shared and frozen like the database: the
+ * installed view is made once per database read (a state run asks for it in every pkg state).
  */
-export function listPkgs(db: PackageDb, which: { removed?: boolean; purgeDesired?: boolean } = {}): VersionMap {
-  if (which.removed) return { ...db.removed };
-  if (which.purgeDesired) return { ...db.purgeDesired };
-  return { ...db.purgeDesired, ...db.installed };
+export function listPkgs(db: PackageDb, which: { removed?: boolean; purgeDesired?: boolean } = {}): Readonly<VersionMap> {
+  if (which.removed) return db.removed;
+  if (which.purgeDesired) return db.purgeDesired;
+  let view = installedViews.get(db);
+  if (!view) {
+    view = Object.freeze({ ...db.purgeDesired, ...db.installed });
+    installedViews.set(db, view);
+  }
+  return view;
 }
+
+const installedViews = new WeakMap<PackageDb, Readonly<VersionMap>>();
 
 /** Versions joined by commas, as Salt's pkg_resource.stringify prints them. */
 export function stringifyVersions(map: VersionMap): Record<string, string> {

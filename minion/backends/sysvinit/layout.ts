@@ -2,7 +2,7 @@
  * Where a System-V init host keeps its pieces: init scripts, runlevel link directories, the
  * utmp file and the tools. Tests point these at temp directories or fake tools.
  */
-import { findExecutable, pathDirs } from '../../../common/which';
+import { findExecutable, isExecutableFile, pathDirs } from '../../../common/which';
 
 /** The paths the sysvinit backend reads and the tools it runs. */
 export interface SysvLayout {
@@ -20,9 +20,21 @@ export interface SysvLayout {
 
 const SBIN_DIRS = ['/usr/sbin', '/sbin', '/usr/bin', '/bin'];
 
-/** The first executable named `tool` on PATH or in the sbin directories, or null. */
+/** Where each tool was last found (per PATH): checked again with one stat instead of a search. */
+const foundTools = new Map<string, string>();
+
+/**
+ * The first executable named `tool` on PATH or in the sbin directories, or null. Every service
+ * state asks (a state run, many times): the place found last is kept while it stays executable.
+ */
 export function findTool(tool: string, envPath = process.env.PATH ?? ''): string | null {
-  return findExecutable(tool, [...pathDirs(envPath), ...SBIN_DIRS]) ?? null;
+  const key = `${tool}\0${envPath}`;
+  const known = foundTools.get(key);
+  if (known !== undefined && isExecutableFile(known)) return known;
+  const found = findExecutable(tool, [...pathDirs(envPath), ...SBIN_DIRS]) ?? null;
+  if (found === null) foundTools.delete(key);
+  else foundTools.set(key, found);
+  return found;
 }
 
 /** The host's own layout (Debian's paths; `service` found on PATH). */

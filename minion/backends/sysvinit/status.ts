@@ -1,8 +1,11 @@
 /**
  * Whether a System-V service runs: the exit code of its init script's `status` action (0 means
  * running, as LSB and Salt's debian_service say), or, with a signature, whether a process
- * matches it.
+ * matches it. A service without an executable init script is not running: `service` would only
+ * say "unrecognized service" and exit 1, so nothing is spawned to learn it.
  */
+import * as path from 'node:path';
+import { isExecutableFile } from '../../../common/which';
 import { initCommand } from './commands';
 import type { SysvLayout } from './layout';
 import { pidsMatching } from './processes';
@@ -16,6 +19,8 @@ import { runTool } from './run';
  */
 export async function initStatus(layout: SysvLayout, name: string, sig?: string): Promise<boolean> {
   if (sig) return pidsMatching(sig).length > 0;
-  const r = await runTool(initCommand(layout, name, 'status'), { discardOutput: true });
+  const command = initCommand(layout, name, 'status');
+  if (!isExecutableFile(path.join(layout.initDir, name))) return false;
+  const r = await runTool(command, { discardOutput: true });
   return r.retcode === 0;
 }
