@@ -165,6 +165,7 @@ export class JobDispatcher {
         grains,
         kind: state ? 'states' : 'pillar',
         test: state?.test ?? false,
+        snapshot: jid,
         ...(state?.mods ? { mods: state.mods } : {}),
         ...(state?.pillarOverride ? { pillarOverride: state.pillarOverride } : {}),
         ...(state?.saltenv ? { saltenv: state.saltenv } : {}),

@@ -15,6 +15,8 @@ export interface MinionRenderRequest {
   saltenv?: string;
   test: boolean;
   exclude?: unknown[];
+  /** Renders of one job name its jid: they read the roots once, as they were at the first. */
+  snapshot?: string;
 }
 
 /** Its pillar (and compiled states), or the errors Salt would return for it. */

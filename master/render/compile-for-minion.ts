@@ -3,7 +3,6 @@
  * state jobs its states from the master's file_roots compiled down to checked low chunks,
  * with every salt:// file the minion will read at apply time attached.
  */
-import { LocalFileSource } from '../../common/fileserver';
 import { compilePillar } from '../../common/pillar';
 import { JinjaRenderer } from '../../common/render/jinja';
 import { FileSlsProvider, type CompileInputs } from '../../common/sls/compile';
@@ -15,23 +14,24 @@ import { builtinStateModules } from '../../minion/states/index';
 import { collectAttachments } from './attachments';
 import { RecordingFileSource } from './recording-files';
 import type { RenderRequest, RenderResult } from './request';
-import { RootFiles } from './root-files';
 import type { MasterRenderSettings } from './settings';
+import { TreeSnapshot } from './tree-snapshot';
 
 const modules: ReadonlyMap<string, StateModule> = new Map(builtinStateModules.map((m) => [m.name, m]));
 
 /**
- * Render a minion's pillar, and for kind 'states' its compiled states. Failures come back as
+ * Render a minion's pillar, and for kind 'states' its compiled states, from `tree` (by
+ * default the roots as they are on disk now). Failures come back as
  * the errors state.apply reports masterless (pillar render errors, SLS compile errors,
  * requisite errors, unknown state functions), in that order.
  */
-export function compileForMinion(cfg: MasterRenderSettings, req: RenderRequest): RenderResult {
+export function compileForMinion(cfg: MasterRenderSettings, req: RenderRequest, tree: TreeSnapshot = new TreeSnapshot(cfg, false)): RenderResult {
   const opts: Dict = { ...cfg.raw, id: req.id, grains: req.grains };
   const pillar = compilePillar({
     id: req.id,
     grains: req.grains,
     opts,
-    files: new LocalFileSource(cfg.pillar_roots),
+    files: tree.pillarFiles,
     saltenvs: Object.keys(cfg.pillar_roots),
     pillarenv: cfg.pillarenv,
     nodegroups: cfg.nodegroups,
@@ -39,7 +39,7 @@ export function compileForMinion(cfg: MasterRenderSettings, req: RenderRequest):
   });
   if (req.kind === 'pillar') return { ok: true, pillar };
 
-  const files = new LocalFileSource(cfg.file_roots);
+  const files = tree.files;
   const inputs: CompileInputs = {
     id: req.id,
     files,
@@ -58,23 +58,27 @@ export function compileForMinion(cfg: MasterRenderSettings, req: RenderRequest):
   if (unknown.length) return { ok: false, errors: unknown };
 
   const recorder = new RecordingFileSource(files);
-  // Templates may change the data they see ({% do pillar.update(...) %}): the scan renders with copies.
-  const scanPillar = structuredClone(pillar);
-  const scanGrains = structuredClone(req.grains);
-  const scanOpts: Dict = { ...cfg.raw, id: req.id, grains: scanGrains };
+  // Templates may change the data they see ({% do pillar.update(...) %}): the scan renders with
+  // copies, made only when a template that can read files is there to scan.
   const renderers = new Map<string, JinjaRenderer>();
+  let copies: { pillar: Dict; grains: Dict; opts: Dict } | undefined;
   const renderer = (saltenv: string): JinjaRenderer => {
     let r = renderers.get(saltenv);
     if (!r) {
-      r = new JinjaRenderer(recorder, { pillar: scanPillar, grains: scanGrains, opts: scanOpts, saltenv });
+      if (!copies) {
+        const grains = structuredClone(req.grains);
+        copies = { pillar: structuredClone(pillar), grains, opts: { ...cfg.raw, id: req.id, grains } };
+      }
+      r = new JinjaRenderer(recorder, { ...copies, saltenv });
       renderers.set(saltenv, r);
     }
     return r;
   };
   const attached = collectAttachments(chunks.value, {
-    roots: new RootFiles(files, cfg.file_roots),
+    roots: tree.roots,
     recorder,
-    scan: { pillar: scanPillar, grains: scanGrains, renderer },
+    // contents_pillar / contents_grains are only looked up in them: no copy needed for that
+    scan: { pillar, grains: req.grains, renderer },
   });
   return {
     ok: true,

@@ -17,6 +17,11 @@ export interface RenderRequest {
   test: boolean;
   /** State IDs or `sls:` names to exclude (Salt's `exclude`). */
   exclude?: unknown[];
+  /**
+   * Renders naming the same snapshot (the master names the job's jid) read the roots once, as
+   * they were at the first of them; without one the roots are read afresh.
+   */
+  snapshot?: string;
   /** 'pillar': only the pillar (targeting, pillar.* functions); 'states': pillar and states. */
   kind: 'states' | 'pillar';
 }

@@ -12,10 +12,13 @@ import type { AttachedFiles } from '../../common/protocol/messages';
 /** The master's file_roots as attachments see them. */
 export class RootFiles {
   private readonly realRoots = new Map<string, string[]>();
+  /** With `remember`: each key's file (or undefined) and bytes, found and read once. */
+  private readonly found = new Map<string, { bytes: Buffer } | undefined>();
 
   constructor(
     private readonly files: LocalFileSource,
     private readonly roots: Record<string, string[]>,
+    private readonly remember = false,
   ) {}
 
   /** The attachment key of a URL, or undefined when the URL is refused. */
@@ -32,10 +35,17 @@ export class RootFiles {
    * inside the roots (refused, missing, a directory, or a symlink leading out).
    */
   attach(out: AttachedFiles, key: AttachmentKey): Buffer | undefined {
+    const bytes = this.bytesOf(key);
+    if (bytes && !hasAttachment(out, key)) attachFile(out, key, bytes);
+    return bytes;
+  }
+
+  private bytesOf(key: AttachmentKey): Buffer | undefined {
+    const memo = `${key.saltenv}\0${key.path}`;
+    if (this.found.has(memo)) return this.found.get(memo)?.bytes;
     const file = this.locate(key);
-    if (!file) return undefined;
-    const bytes = fs.readFileSync(file);
-    if (!hasAttachment(out, key)) attachFile(out, key, bytes);
+    const bytes = file ? fs.readFileSync(file) : undefined;
+    if (this.remember) this.found.set(memo, bytes ? { bytes } : undefined);
     return bytes;
   }
 

@@ -31,16 +31,24 @@ export interface ImportScan {
   renderer(saltenv: string): JinjaRenderer;
 }
 
-/** Render a chunk's templated sources (and templated `contents`) for their reads through the scan's FileSource. */
+/**
+ * Whether a template's text can read another file: only the import, from ... import, include,
+ * extends and import_yaml/json/text tags do, and each of them spells one of these words.
+ */
+export function mayReadFiles(text: string): boolean {
+  return /import|include|extends/.test(text);
+}
+
+/** Render a chunk's templated sources (and templated `contents`) that may read files, for their reads through the scan's FileSource. */
 export function renderForImports(chunk: LowChunk, sources: readonly ChunkSource[], scan: ImportScan): void {
   if (templateEngineOf(chunk) !== 'jinja') return;
   const saltenv = chunk.__env__ ?? 'base';
-  const renderer = scan.renderer(saltenv);
   for (const src of sources) {
-    tryRender(renderer, src.bytes.toString('utf8'), src.url, sourceContext(chunk, src.url, saltenv));
+    const text = src.bytes.toString('utf8');
+    if (mayReadFiles(text)) tryRender(scan.renderer(saltenv), text, src.url, sourceContext(chunk, src.url, saltenv));
   }
   const contents = contentsText(chunk, scan);
-  if (contents !== undefined) tryRender(renderer, contents, chunk.name, userContext(chunk, true));
+  if (contents !== undefined && mayReadFiles(contents)) tryRender(scan.renderer(saltenv), contents, chunk.name, userContext(chunk, true));
 }
 
 function tryRender(renderer: JinjaRenderer, text: string, source: string, context: Dict): void {

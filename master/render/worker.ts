@@ -6,7 +6,25 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BrineError } from '../../common/errors';
 import { compileForMinion } from './compile-for-minion';
 import type { RenderAnswer, RenderJob, RenderWorkerData } from './messages';
-import type { RenderResult } from './request';
+import type { RenderRequest, RenderResult } from './request';
+import type { MasterRenderSettings } from './settings';
+import { TreeSnapshot } from './tree-snapshot';
+
+/** Snapshots kept (jobs rendering at the same time); the oldest is dropped first. */
+const SNAPSHOTS_KEPT = 4;
+const snapshots = new Map<string, TreeSnapshot>();
+
+/** The request's snapshot of the roots (made at its first render), or a fresh reading. */
+function treeFor(settings: MasterRenderSettings, req: RenderRequest): TreeSnapshot {
+  if (req.snapshot === undefined) return new TreeSnapshot(settings, false);
+  let tree = snapshots.get(req.snapshot);
+  if (!tree) {
+    if (snapshots.size >= SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value as string);
+    tree = new TreeSnapshot(settings, true);
+    snapshots.set(req.snapshot, tree);
+  }
+  return tree;
+}
 
 function failure(e: unknown): RenderResult {
   const message = e instanceof BrineError ? e.describe() : e instanceof Error ? e.message : String(e);
@@ -29,7 +47,7 @@ if (parentPort) {
   port.on('message', (job: RenderJob) => {
     let result: RenderResult;
     try {
-      result = compileForMinion(settings, job.req);
+      result = compileForMinion(settings, job.req, treeFor(settings, job.req));
     } catch (e) {
       result = failure(e);
     }

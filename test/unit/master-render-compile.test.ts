@@ -13,6 +13,8 @@ import { loadMasterConfig } from '../../master/config/index';
 import { compileForMinion } from '../../master/render/compile-for-minion';
 import type { RenderRequest, RenderResult } from '../../master/render/request';
 import { renderSettingsOf, type MasterRenderSettings } from '../../master/render/settings';
+import { mayReadFiles } from '../../master/render/template-imports';
+import { TreeSnapshot } from '../../master/render/tree-snapshot';
 import { TempTree } from '../helpers/tree';
 
 /** A master config over the tree's states/ and pillars/. */
@@ -260,6 +262,30 @@ describe('compileForMinion', () => {
       tree.state('t.sls', '/tmp/m:\n  file.managed:\n    - source: salt://mut.j2\n    - template: jinja\n');
       const { pillar } = okStates(compileForMinion(masterSettings(tree), request({ mods: ['t'] })));
       assert.deepEqual(pillar, { items: ['a'] } as Dict);
+    });
+  });
+
+  describe("one job's snapshot of the roots", () => {
+    it('renders of one snapshot see the files of its first render; a fresh reading sees edits', () => {
+      tree.pillar('top.sls', "base:\n  '*':\n    - p\n").pillar('p.sls', 'version: 1\n');
+      tree.state('app.conf', 'v1\n').state('t.sls', '/tmp/app.conf:\n  file.managed:\n    - source: salt://app.conf\n');
+      const settings = masterSettings(tree);
+      const job = new TreeSnapshot(settings, true);
+      const first = okStates(compileForMinion(settings, request({ mods: ['t'] }), job));
+      tree.pillar('p.sls', 'version: 2\n').state('app.conf', 'v2\n').state('t.sls', '/tmp/other.conf:\n  file.managed:\n    - source: salt://app.conf\n');
+      const second = okStates(compileForMinion(settings, request({ id: 'second', mods: ['t'] }), job));
+      assert.deepEqual([second.pillar, texts(second.states.files), second.states.chunks.map((c) => c.name)], [{ version: 1 }, { base: { 'app.conf': 'v1\n' } }, ['/tmp/app.conf']]);
+      assert.deepEqual(first.pillar, second.pillar);
+      const fresh = okStates(compileForMinion(settings, request({ mods: ['t'] })));
+      assert.deepEqual([fresh.pillar, texts(fresh.states.files), fresh.states.chunks.map((c) => c.name)], [{ version: 2 }, { base: { 'app.conf': 'v2\n' } }, ['/tmp/other.conf']]);
+    });
+
+    it('only templates that spell an import, include or extends tag are rendered to look for imports', () => {
+      assert.equal(mayReadFiles("{% import_yaml 'x.yaml' as x %}"), true);
+      assert.equal(mayReadFiles("{% from 'm.jinja' import f %}"), true);
+      assert.equal(mayReadFiles("{% include 'h.txt' %}"), true);
+      assert.equal(mayReadFiles("{% extends 'base.j2' %}"), true);
+      assert.equal(mayReadFiles('{{ x }} {% for i in y %}{% endfor %}'), false);
     });
   });
 });
