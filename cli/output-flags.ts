@@ -1,7 +1,7 @@
 /** Turning CLI flags and config into outputter options (colour only on a TTY unless forced). */
 import type { Command } from 'commander';
 import type { MinionConfig } from '../common/config';
-import type { OutputOptions } from './output/index';
+import type { OutputOptions } from './output/options';
 
 /** Output flags shared by the commands that print returns. */
 export interface OutputFlags {

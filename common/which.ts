@@ -5,7 +5,7 @@ import * as path from 'node:path';
 /** Whether `p` is a regular file this process may execute. */
 export function isExecutableFile(p: string): boolean {
   try {
-    if (!fs.statSync(p).isFile()) return false;
+    if (!fs.statSync(p, { throwIfNoEntry: false })?.isFile()) return false;
     fs.accessSync(p, fs.constants.X_OK);
     return true;
   } catch {

@@ -8,7 +8,7 @@ import { BrineError } from '../../common/errors';
 import { parseCliArgs } from '../../minion/exec/args';
 import { callFunction } from '../../minion/exec/index';
 import { MinionRuntime } from '../../minion/runtime';
-import { render } from '../output/index';
+import { render } from '../output/render';
 import { addReturnOutputFlags, outputOptions, type OutputFlags } from '../output-flags';
 import { addLogLevelOption, loggerForLevel } from '../log-level-option';
 

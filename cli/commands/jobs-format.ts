@@ -16,7 +16,8 @@ import { jobReturnsData, NO_RESPONSE_TEXT, STILL_RUNNING_TEXT } from '../../mast
 export { jobReturnsData, NO_RESPONSE_TEXT, STILL_RUNNING_TEXT };
 import type { JobDetail, JobListEntry, MinionReturn, ReturnCounts, ReturnState } from '../../master/jobcache/types';
 import { getColors, stripEscSequence, type Colors } from '../output/colors';
-import { render, type OutputOptions } from '../output/index';
+import type { OutputOptions } from '../output/options';
+import { render } from '../output/render';
 
 /** Outputters whose text must stay machine-readable: `jobs show` prints only the returns. */
 const DATA_ONLY_OUTPUTTERS = new Set(['json', 'yaml', 'raw', 'quiet']);

@@ -9,7 +9,7 @@ import { masterPaths, type MasterConfig } from '../../master/config/index';
 import { JobCache, isJid } from '../../master/jobcache/index';
 import type { JobStatus, ListJobsOptions } from '../../master/jobcache/index';
 import { stripEscSequence } from '../output/colors';
-import { render } from '../output/index';
+import { render } from '../output/render';
 import { outputOptions, type OutputFlags } from '../output-flags';
 import { formatJobList, formatJobShow, formatJobSummary, isDataOnlyOutputter, jobListData, outputterForFunction } from './jobs-format';
 import {

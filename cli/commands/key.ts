@@ -18,7 +18,7 @@ import type { MasterConfig } from '../../master/config/index';
 import { KEY_DIRS, KEY_STATUSES, type KeyDir } from '../../master/pki/layout';
 import { MinionKeyStore } from '../../master/pki/store';
 import { getColors, stripEscSequence, type Colors } from '../output/colors';
-import { render } from '../output/index';
+import { render } from '../output/render';
 import { outputOptions, type OutputFlags } from '../output-flags';
 import {
   EXIT_USAGE,

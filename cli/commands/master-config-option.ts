@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { DEFAULT_CONFIG_DIR } from '../../common/config';
 import { BrineError } from '../../common/errors';
 import { loadMasterConfig, type MasterConfig } from '../../master/config/index';
-import { OUTPUTTER_NAMES } from '../output/index';
+import { OUTPUTTER_NAMES } from '../output/render';
 
 /** Exit status of a command line the command cannot run (bad argument, refused confirmation). */
 export const EXIT_USAGE = 2;

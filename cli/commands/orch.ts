@@ -11,7 +11,7 @@ import { orchEventsFilter, type OrchEvent } from '../../common/protocol/orch';
 import type { Dict } from '../../common/types';
 import { loadMasterConfig } from '../../master/config/index';
 import { MasterClient } from '../master-client/client';
-import { render } from '../output/index';
+import { render } from '../output/render';
 
 interface OrchFlags {
   configDir: string;

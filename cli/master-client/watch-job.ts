@@ -4,7 +4,8 @@
  * expected minion answered and succeeded.
  */
 import type { JobEvent } from '../../common/protocol/messages';
-import { render, type OutputOptions } from '../output/index';
+import type { OutputOptions } from '../output/options';
+import { render } from '../output/render';
 import { NO_RESPONSE_TEXT } from '../commands/jobs-format';
 import type { MasterClient } from './client';
 

@@ -1,23 +1,18 @@
 /** Choosing an outputter by name, as `--out` does. */
 import { BrineError } from '../../common/errors';
-import { formatHighstate } from './highstate';
-import { formatJson } from './json';
-import { formatNestedText } from './nested-text';
 import type { OutputOptions } from './options';
-import { formatRaw } from './raw';
-import { formatTxt } from './txt';
-import { formatYaml } from './yaml';
 
 type Outputter = (data: Record<string, unknown>, opts: OutputOptions) => string;
 
-const OUTPUTTERS: ReadonlyMap<string, Outputter> = new Map<string, Outputter>([
-  ['highstate', formatHighstate],
-  ['json', (data, opts) => formatJson(data, opts.outputIndent)],
-  ['nested', formatNestedText],
-  ['quiet', () => ''],
-  ['raw', (data) => formatRaw(data)],
-  ['txt', (data) => formatTxt(data)],
-  ['yaml', (data, opts) => formatYaml(data, opts.outputIndent)],
+/** Each outputter's module is loaded when it is used: a command printing JSON loads no highstate code. */
+const OUTPUTTERS: ReadonlyMap<string, () => Outputter> = new Map<string, () => Outputter>([
+  ['highstate', () => (require('./highstate') as typeof import('./highstate')).formatHighstate],
+  ['json', () => (data, opts) => (require('./json') as typeof import('./json')).formatJson(data, opts.outputIndent)],
+  ['nested', () => (require('./nested-text') as typeof import('./nested-text')).formatNestedText],
+  ['quiet', () => () => ''],
+  ['raw', () => (data) => (require('./raw') as typeof import('./raw')).formatRaw(data)],
+  ['txt', () => (data) => (require('./txt') as typeof import('./txt')).formatTxt(data)],
+  ['yaml', () => (data, opts) => (require('./yaml') as typeof import('./yaml')).formatYaml(data, opts.outputIndent)],
 ]);
 
 /** The names `--out` accepts. */
@@ -30,7 +25,7 @@ export const OUTPUTTER_NAMES: readonly string[] = [...OUTPUTTERS.keys()];
  */
 export function render(outputter: string, data: Record<string, unknown>, opts: OutputOptions): string {
   const name = outputter === 'text' ? 'txt' : outputter;
-  const fn = OUTPUTTERS.get(name);
-  if (!fn) throw new BrineError(`Invalid outputter '${outputter}'; valid outputters: ${OUTPUTTER_NAMES.join(', ')}`);
-  return fn(data, opts);
+  const load = OUTPUTTERS.get(name);
+  if (!load) throw new BrineError(`Invalid outputter '${outputter}'; valid outputters: ${OUTPUTTER_NAMES.join(', ')}`);
+  return load()(data, opts);
 }

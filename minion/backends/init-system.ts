@@ -56,7 +56,8 @@ export interface ServiceBackend {
  */
 export function systemdBooted(runDir = '/run/systemd/system'): boolean {
   try {
-    return fs.statSync(runDir).isDirectory();
+    // no exception for the usual answer (not there): building one costs more than the stat
+    return fs.statSync(runDir, { throwIfNoEntry: false })?.isDirectory() ?? false;
   } catch {
     return false;
   }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pyRstrip } from '../../../common/python/text';
 import { runCommand } from '../../states/cmd/runner';
 import { keyName, keyPath, PROC_SYS, sameValue } from './keys';
+import { systemdBooted } from '../init-system';
 
 /**
  * Whether the running kernel has a key.
@@ -147,14 +148,6 @@ export async function defaultConfig(): Promise<string> {
 }
 
 /** Salt's salt.utils.systemd.booted: /run/systemd/system is a directory. */
-function systemdBooted(): boolean {
-  try {
-    return fs.statSync('/run/systemd/system').isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 /** The number on the first line of `systemctl --version` ("systemd 252 (252.22-1~deb12u1)"). */
 async function systemdVersion(): Promise<number | undefined> {
   try {
