@@ -10,14 +10,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MasterClient } from '../../cli/master-client/client';
-import { watchJob } from '../../cli/master-client/watch-job';
 import { MASTER_ID } from '../../common/protocol/subjects';
 import { loadIdentity } from '../../common/wire/keys';
 import { loadMasterConfig } from '../../master/config/index';
 import { natsServerPid } from '../../test/helpers/drill';
-import { BRINE, Fleet } from '../../test/helpers/fleet';
+import { BRINE, Fleet, freePort } from '../../test/helpers/fleet';
 import { rssKiB } from '../proc-stats';
 import { acceptKeys, Swarm, swarmIds } from '../swarm/swarm';
+import { restartUnderFleet } from './master-restart';
+import { publishAndWatchAll as publishAndWatch } from './publish';
 import { rawNatsRound } from './raw-nats';
 import { seconds, type ScaleRow } from './table';
 
@@ -31,16 +32,6 @@ export interface ScaleOptions {
   minions: number;
   /** Minions the state.apply row targets. */
   stateMinions: number;
-}
-
-async function publishAndWatch(client: MasterClient, fun: string, args: unknown[], kwargs: Record<string, unknown>, tgt: string | string[], tgtType: string, expected: number): Promise<{ ms: number; jid: string; ok: number; failed: number }> {
-  const t0 = performance.now();
-  const reply = await client.command({ op: 'publish', fun, args, kwargs, tgt, tgtType, timeout: 120 });
-  if (!reply.ok || reply.op !== 'publish') throw new Error(`publish failed: ${JSON.stringify(reply)}`);
-  const outcome = await watchJob(client, reply.jid, reply.expected, reply.missing, { output: { color: false }, out: 'quiet', summary: false, write: () => {} });
-  const ms = performance.now() - t0;
-  if (outcome.answered.length + outcome.failed.length !== expected) throw new Error(`${fun}: ${outcome.answered.length + outcome.failed.length}/${expected} returned (no response: ${outcome.noResponse.slice(0, 5).join(', ')})`);
-  return { ms, jid: reply.jid, ok: outcome.answered.length, failed: outcome.failed.length };
 }
 
 function cli(fleet: Fleet, ...args: string[]): number {
@@ -64,6 +55,7 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
     const made = await new Swarm({ ids, keysDir: KEYS_DIR, runDir, servers: [] }).makeKeys();
     if (made) log(`made ${made} key pairs (kept in ${KEYS_DIR})`);
     acceptKeys(path.join(fleet.masterDir, 'pki'), KEYS_DIR, ids);
+    fleet.monitorPort = await freePort();
     await fleet.startMaster();
     const masterPid = fleet.master?.child.pid as number;
     const idleMasterKiB = rssKiB(masterPid) ?? 0;
@@ -105,6 +97,10 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
       const raw = await rawNatsRound([fleet.url], { nkey: master.privateKeys.sign }, n);
       log(`raw NATS request/response round to ${n} subjects: ${seconds(raw)}`);
 
+      await client.close();
+      const restart = await restartUnderFleet(fleet, n);
+      log(`master restarted under ${n} connected minions: all reconnected ${seconds(restart.reconnectedMs)} after it served, all answering test.ping after ${seconds(restart.allAnsweringMs)} (${restart.pings} ping(s)); nats-server accepted ${restart.connections} connections`);
+
       const best = Math.min(...pings);
       const at50k = idleMasterKiB + ((masterKiB - idleMasterKiB) * 50_000) / n;
       return [
@@ -113,6 +109,7 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
         { what: `${n} minions connecting and authenticating at once (keys pre-accepted)`, target: n >= 10_000 ? 'under 30 s, none lost' : '(quick run)', figure: `${seconds(stormMs)}, ${registered} of ${n} registered`, peer: 'Salt: re-auth storms', met: n >= 10_000 ? stormMs < 30_000 && registered === n : undefined },
         { what: `master memory with ${n} minions`, target: 'under 2 GB at 50,000', figure: `master ${mib(masterKiB)} (${mib(idleMasterKiB)} before any minion; linearly at 50,000: ${mib(at50k)}), its nats-server ${mib(natsKiB)}`, peer: "Choria's broker 1-1.5 GB at 50,000", met: n >= 10_000 ? at50k < 2 * 1024 * 1024 : undefined },
         { what: `\`brine state apply\` of ha/deploy, rendered per minion, ${stateIds.length} minions (test mode)`, target: stateIds.length >= 1000 ? 'under 5 s' : '(quick run)', figure: `${seconds(state.ms)} (${state.ok} succeeded, ${state.failed} failed)`, peer: '', met: stateIds.length >= 1000 ? state.ms < 5000 : undefined },
+        { what: `master restart with ${n} minions connected`, target: 'no reconnect storm', figure: `every minion connected again ${seconds(restart.reconnectedMs)} after the new master served, all answering test.ping after ${seconds(restart.allAnsweringMs)}; ${restart.connections} connections accepted by the new nats-server for ${n} minions and the master`, peer: 'Salt: re-auth storms', met: restart.connections <= n + 10 },
         { what: `\`brine jobs show\` of a ${n}-minion job`, target: n >= 10_000 ? 'under 200 ms' : '(quick run)', figure: `${seconds(jobsShow)} (whole CLI process, best of 3)`, peer: '', met: n >= 10_000 ? jobsShow < 200 : undefined },
       ];
     } finally {
