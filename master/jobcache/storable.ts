@@ -8,9 +8,25 @@ const MAX_DEPTH = 512;
 
 /** The JSON text of `value`, or the reason it cannot be stored exactly, naming where in it (`data.a[2]`). */
 export function toStorableJson(value: unknown, path: string): { json: string } | { error: string } {
-  const problem = findUnstorable(value, path, new Set<object>(), 0);
-  if (problem) return { error: problem };
+  // the usual case, a storable value, is checked without naming every place in it
+  if (!isStorable(value, new Set<object>(), 0)) return { error: findUnstorable(value, path, new Set<object>(), 0) ?? `${path} cannot be stored` };
   return { json: JSON.stringify(value) };
+}
+
+/** Whether findUnstorable would find nothing (the same rules, no paths built). */
+function isStorable(value: unknown, stack: Set<object>, depth: number): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= MAX_DEPTH || stack.has(value)) return false;
+  if (!Array.isArray(value)) {
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+  }
+  stack.add(value);
+  const items = Array.isArray(value) ? value : Object.values(value);
+  for (const item of items) if (!isStorable(item, stack, depth + 1)) return false;
+  stack.delete(value);
+  return true;
 }
 
 function findUnstorable(value: unknown, path: string, stack: Set<object>, depth: number): string | null {
