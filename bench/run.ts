@@ -120,7 +120,9 @@ async function main(): Promise<void> {
     masterless();
     await fleetRoundTrip(quick ? [1, 10] : [1, 10, 100]);
   }
-  const sizes = { minions: Number(process.env.BRINE_BENCH_MINIONS ?? (quick ? 300 : 10_000)), stateMinions: quick ? 50 : 1000 };
+  const minions = Number(process.env.BRINE_BENCH_MINIONS ?? (quick ? 300 : 10_000));
+  // one nats-server holds at most ~19,900 connections here (20,000 open files per process)
+  const sizes = { minions, stateMinions: quick ? 50 : 1000, cluster: process.env.BRINE_BENCH_CLUSTER === '1' || minions > 19_000 };
   process.stdout.write(`brine bench: fleet scale, ${sizes.minions} emulated minions (bench/swarm) against a real master\n`);
   const rows = await fleetScale(sizes);
   process.stdout.write(`${scaleTable(rows)}\n`);

@@ -1,7 +1,8 @@
 /**
  * A master restart under a connected fleet: the master (and the nats-server it runs) stops and
  * starts again; the minions find the bus again on their own, with jittered waits (recon_default,
- * recon_max), without authenticating to the master again. Measured: how long from the new
+ * recon_max), without authenticating to the master again. On an external cluster only the
+ * master restarts: the minions stay connected. Measured: how long from the new
  * master serving until every minion is connected again, then until one test.ping is answered by
  * every minion, and how many connections the new nats-server accepted on the way (one per
  * minion when nobody retried in a storm).
@@ -19,22 +20,22 @@ export interface RestartFigures {
   allAnsweringMs: number;
   /** Pings sent until one was answered by all. */
   pings: number;
-  /** Connections the new nats-server accepted since it started (minions and the master's own). */
+  /** Connections the nats-server(s) accepted since the master stopped (minions and the master's own). */
   connections: number;
 }
 
-/** Restart the fleet's master with `n` minions connected; see the module comment. */
-export async function restartUnderFleet(fleet: Fleet, n: number, giveUpMs = 300_000): Promise<RestartFigures> {
-  const port = fleet.monitorPort;
-  if (port === undefined) throw new Error("the restart measurement reads nats-server's monitoring port: set fleet.monitorPort");
+/** Restart the fleet's master with `n` minions connected; `monitorPorts`: the monitoring port of each nats-server. */
+export async function restartUnderFleet(fleet: Fleet, n: number, monitorPorts: readonly number[], giveUpMs = 300_000): Promise<RestartFigures> {
   // the master's own connections are the same after the restart: all are back at this many, plus this client's
-  const before = (await varz(port)).connections ?? 0;
+  const before = await counters(monitorPorts);
+  // the master's own nats-server starts counting from zero again; an external one keeps counting
+  const acceptedBefore = fleet.external ? before.total : 0;
   await fleet.stopMaster('SIGTERM');
   await fleet.startMaster();
   const t0 = performance.now();
   const client = await MasterClient.connect(loadMasterConfig(fleet.masterDir));
   try {
-    while (((await varz(port)).connections ?? 0) < before + 1) {
+    while ((await counters(monitorPorts)).now < before.now + 1) {
       if (performance.now() - t0 > giveUpMs) throw new Error(`after the master restart, not all ${n} minions reconnected in ${Math.round(giveUpMs / 1000)} s`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -43,7 +44,7 @@ export async function restartUnderFleet(fleet: Fleet, n: number, giveUpMs = 300_
       // a minion still reconnecting misses a ping (jobs are not queued for it) and answers the next
       const r = await publishAndWatch(client, 'test.ping', [], {}, '*', 'glob', 10);
       if (r.ok === n) {
-        const connections = (await varz(port)).total_connections ?? 0;
+        const connections = (await counters(monitorPorts)).total - acceptedBefore;
         return { reconnectedMs, allAnsweringMs: performance.now() - t0, pings, connections };
       }
       if (performance.now() - t0 > giveUpMs) throw new Error(`after the master restart, ${r.ok} of ${n} minions answered after ${Math.round(giveUpMs / 1000)} s`);
@@ -53,8 +54,15 @@ export async function restartUnderFleet(fleet: Fleet, n: number, giveUpMs = 300_
   }
 }
 
-/** nats-server's counters (its monitoring port): connections now, and accepted since it started. */
-async function varz(port: number): Promise<{ connections?: number; total_connections?: number }> {
-  const res = await fetch(`http://127.0.0.1:${port}/varz`);
-  return (await res.json()) as { connections?: number; total_connections?: number };
+/** The nats-servers' client connections now, and accepted since they started (summed over their monitoring ports). */
+async function counters(ports: readonly number[]): Promise<{ now: number; total: number }> {
+  let now = 0;
+  let total = 0;
+  for (const port of ports) {
+    const res = await fetch(`http://127.0.0.1:${port}/varz`);
+    const varz = (await res.json()) as { connections?: number; total_connections?: number };
+    now += varz.connections ?? 0;
+    total += varz.total_connections ?? 0;
+  }
+  return { now, total };
 }
