@@ -9,11 +9,14 @@ import { loadSaltYaml } from './load';
 
 /** Distinct (file, rendered text) pairs remembered. */
 const MEMO_ENTRIES = 256;
+/** Longer texts are parsed every time: the memo stays within a few tens of megabytes. */
+const MEMO_MAX_TEXT = 64 * 1024;
 
 const parsed = new BoundedMemo<{ value: unknown }>(MEMO_ENTRIES);
 
-/** loadSaltYaml(text, source), parsed once per distinct text and source; the result is a fresh copy. */
+/** loadSaltYaml(text, source), parsed once per distinct text and source (up to MEMO_MAX_TEXT); the result is the caller's own. */
 export function loadSaltYamlCopy(text: string, source: string): unknown {
+  if (text.length > MEMO_MAX_TEXT) return loadSaltYaml(text, source);
   const hit = parsed.get(`${source}\0${text}`, () => ({ value: loadSaltYaml(text, source) }));
   return structuredClone(hit.value);
 }

@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { findNatsServerBinary } from '../../master/nats/binary';
+import { NATS_AUTH_TIMEOUT_S } from '../../master/nats/config-file';
 import { freePort } from './nats-server';
 
 /** One node of the cluster. */
@@ -121,6 +122,8 @@ export class TestNatsCluster {
       port: node.clientPort,
       http: `127.0.0.1:${node.monitorPort}`,
       pid_file: path.join(node.dir, 'nats-server.pid'),
+      // as the master's own server: a client on a busy host gets this long to send its CONNECT
+      authorization: { timeout: NATS_AUTH_TIMEOUT_S },
       jetstream: { store_dir: path.join(node.dir, 'store'), max_file_store: 4 * 1024 * 1024 * 1024, max_memory_store: 256 * 1024 * 1024 },
       cluster: {
         name: this.name,
