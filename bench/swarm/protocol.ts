@@ -19,6 +19,8 @@ export interface SwarmStart {
   hosts?: string[];
   /** Only make the key pairs, then report `keys` and wait (no connection). */
   keysOnly: boolean;
+  /** Minions of this worker between their start and listening at one time (default: all). */
+  maxStarting?: number;
 }
 
 /** Parent -> worker: stop every minion (they finish running jobs first). */

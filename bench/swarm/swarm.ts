@@ -12,6 +12,15 @@ import type { SwarmCommand, SwarmReport } from './protocol';
 const WORKER = path.join(__dirname, 'worker.js');
 /** Scheduling priority of the worker processes (nice): below the master's. */
 const WORKER_NICENESS = 10;
+/**
+ * Minions of the whole swarm between their start and listening at one time. Each start costs
+ * its process a few milliseconds of CPU (keys, connection, auth, start event); with tens of
+ * thousands at once, a worker's event loop falls so far behind that its minions miss nats.js's
+ * connect timeout, redial and pile up half-open connections (at 50,000 the servers ran out of
+ * file descriptors). The master and the servers still see the storm as fast as the emulator
+ * can make it.
+ */
+const STARTING_IN_FLIGHT = 2000;
 
 /** How to run a swarm. */
 export interface SwarmOptions {
@@ -73,7 +82,8 @@ export class Swarm {
   /** Start every minion; resolves once they are all listening (accepted, subscribed), rejects on a worker's fatal error or after `timeoutMs`. */
   async start(timeoutMs: number): Promise<void> {
     fs.mkdirSync(this.opts.runDir, { recursive: true });
-    for (const ids of this.split()) {
+    const parts = this.split();
+    for (const ids of parts) {
       const w = this.spawn();
       w.child.on('message', (m: SwarmReport) => {
         if (m.type === 'ready') {
@@ -81,7 +91,8 @@ export class Swarm {
           this.opts.onReady?.(this.ready);
         } else if (m.type === 'fatal') this.failure ??= m.message;
       });
-      this.send(w, { type: 'start', ids, keysDir: this.opts.keysDir, runDir: this.opts.runDir, servers: this.opts.servers, logLevel: this.opts.logLevel ?? 'error', keysOnly: false, ...(this.opts.hosts ? { hosts: this.opts.hosts } : {}) });
+      const maxStarting = Math.max(50, Math.floor(STARTING_IN_FLIGHT / parts.length));
+      this.send(w, { type: 'start', ids, keysDir: this.opts.keysDir, runDir: this.opts.runDir, servers: this.opts.servers, logLevel: this.opts.logLevel ?? 'error', keysOnly: false, maxStarting, ...(this.opts.hosts ? { hosts: this.opts.hosts } : {}) });
     }
     const deadline = Date.now() + timeoutMs;
     while (this.ready < this.opts.ids.length) {
