@@ -76,7 +76,7 @@ export async function fleetScale(opts: ScaleOptions): Promise<ScaleRow[]> {
 
     swarm = new Swarm({ ids, keysDir: KEYS_DIR, runDir, servers: cluster ? cluster.urls : [fleet.url], hosts: ['ctrl-1', 'ctrl-2', 'ctrl-3'] });
     const t0 = performance.now();
-    await swarm.start(600_000);
+    await swarm.start(Math.max(600_000, n * 30));
     const stormMs = performance.now() - t0;
     const afterStorm = await natsCounters(monitorPorts);
     log(`${n} minions connected, authenticated and listening in ${seconds(stormMs)} (${swarm.workerPids().length} worker processes); nats-server accepted ${afterStorm.total} connections, ${afterStorm.now} open`);

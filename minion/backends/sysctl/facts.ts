@@ -147,7 +147,6 @@ export async function defaultConfig(): Promise<string> {
   return version !== undefined && version >= 207 ? '/etc/sysctl.d/99-salt.conf' : '/etc/sysctl.conf';
 }
 
-/** Salt's salt.utils.systemd.booted: /run/systemd/system is a directory. */
 /** The number on the first line of `systemctl --version` ("systemd 252 (252.22-1~deb12u1)"). */
 async function systemdVersion(): Promise<number | undefined> {
   try {
