@@ -23,7 +23,6 @@ const RESYNC_EVERY_MS = 30_000;
 /** ...and this often when it cannot be watched. */
 const RESYNC_UNWATCHED_MS = 5_000;
 
-
 /** A minion's bus user, kept while its accepted key stays the same. */
 interface MinionUser {
   keys: PublicKeys;

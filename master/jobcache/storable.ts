@@ -6,50 +6,47 @@
 
 const MAX_DEPTH = 512;
 
+/** Why a value cannot be stored: where in it (index and key steps, innermost first, as gathered on the way back), and what is wrong there. */
+interface Unstorable {
+  where: string[];
+  what: string;
+}
+
 /** The JSON text of `value`, or the reason it cannot be stored exactly, naming where in it (`data.a[2]`). */
 export function toStorableJson(value: unknown, path: string): { json: string } | { error: string } {
-  // the usual case, a storable value, is checked without naming every place in it
-  if (!isStorable(value, new Set<object>(), 0)) return { error: findUnstorable(value, path, new Set<object>(), 0) ?? `${path} cannot be stored` };
+  const problem = findUnstorable(value, new Set<object>(), 0);
+  if (problem) return { error: `${path}${problem.where.reverse().join('')} ${problem.what}` };
   return { json: JSON.stringify(value) };
 }
 
-/** Whether findUnstorable would find nothing (the same rules, no paths built). */
-function isStorable(value: unknown, stack: Set<object>, depth: number): boolean {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
-  if (typeof value === 'number') return Number.isFinite(value);
-  if (typeof value !== 'object' || depth >= MAX_DEPTH || stack.has(value)) return false;
-  if (!Array.isArray(value)) {
-    const proto = Object.getPrototypeOf(value) as unknown;
-    if (proto !== Object.prototype && proto !== null) return false;
-  }
-  stack.add(value);
-  const items = Array.isArray(value) ? value : Object.values(value);
-  for (const item of items) if (!isStorable(item, stack, depth + 1)) return false;
-  stack.delete(value);
-  return true;
-}
-
-function findUnstorable(value: unknown, path: string, stack: Set<object>, depth: number): string | null {
+/** The first problem in `value`; its place is built only then, step by step on the way back (a storable value costs no text). */
+function findUnstorable(value: unknown, stack: Set<object>, depth: number): Unstorable | null {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : `${path} is ${String(value)}, which JSON cannot hold`;
-  if (typeof value !== 'object') return `${path} is ${describe(value)}, which JSON cannot hold`;
-  if (depth >= MAX_DEPTH) return `${path} is nested deeper than ${MAX_DEPTH} levels`;
-  if (stack.has(value)) return `${path} refers back to itself`;
+  if (typeof value === 'number') return Number.isFinite(value) ? null : { where: [], what: `is ${String(value)}, which JSON cannot hold` };
+  if (typeof value !== 'object') return { where: [], what: `is ${describe(value)}, which JSON cannot hold` };
+  if (depth >= MAX_DEPTH) return { where: [], what: `is nested deeper than ${MAX_DEPTH} levels` };
+  if (stack.has(value)) return { where: [], what: 'refers back to itself' };
   if (Array.isArray(value)) {
     stack.add(value);
     for (let i = 0; i < value.length; i++) {
-      const problem = findUnstorable(value[i], `${path}[${i}]`, stack, depth + 1);
-      if (problem) return problem;
+      const problem = findUnstorable(value[i], stack, depth + 1);
+      if (problem) {
+        problem.where.push(`[${i}]`);
+        return problem;
+      }
     }
     stack.delete(value);
     return null;
   }
   const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) return `${path} is ${describe(value)}, which JSON cannot hold`;
+  if (proto !== Object.prototype && proto !== null) return { where: [], what: `is ${describe(value)}, which JSON cannot hold` };
   stack.add(value);
-  for (const [key, item] of Object.entries(value)) {
-    const problem = findUnstorable(item, `${path}[${JSON.stringify(key)}]`, stack, depth + 1);
-    if (problem) return problem;
+  for (const key of Object.keys(value)) {
+    const problem = findUnstorable((value as Record<string, unknown>)[key], stack, depth + 1);
+    if (problem) {
+      problem.where.push(`[${JSON.stringify(key)}]`);
+      return problem;
+    }
   }
   stack.delete(value);
   return null;

@@ -14,9 +14,9 @@ import { TreeSnapshot } from './tree-snapshot';
 const SNAPSHOTS_KEPT = 4;
 const snapshots = new Map<string, TreeSnapshot>();
 
-/** The request's snapshot of the roots (made at its first render), or a fresh reading. */
-function treeFor(settings: MasterRenderSettings, req: RenderRequest): TreeSnapshot {
-  if (req.snapshot === undefined) return new TreeSnapshot(settings, false);
+/** The request's snapshot of the roots (made at its first render); undefined: compileForMinion reads them afresh. */
+function treeFor(settings: MasterRenderSettings, req: RenderRequest): TreeSnapshot | undefined {
+  if (req.snapshot === undefined) return undefined;
   let tree = snapshots.get(req.snapshot);
   if (!tree) {
     if (snapshots.size >= SNAPSHOTS_KEPT) snapshots.delete(snapshots.keys().next().value as string);

@@ -9,6 +9,11 @@ import { toolArgument } from '../../../common/tool-arguments';
 /** The init script actions the backend uses. */
 export type InitAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload' | 'status';
 
+/** The init script of service `name` (`/etc/init.d/NAME`). */
+export function initScript(layout: Pick<SysvLayout, 'initDir'>, name: string): string {
+  return path.join(layout.initDir, name);
+}
+
 /**
  * `service NAME ACTION`, or `/etc/init.d/NAME ACTION` when there is no `service` wrapper.
  *
@@ -16,7 +21,7 @@ export type InitAction = 'start' | 'stop' | 'restart' | 'reload' | 'force-reload
  */
 export function initCommand(layout: SysvLayout, name: string, action: InitAction): string[] {
   toolArgument('service name', name);
-  return layout.service ? [layout.service, name, action] : [path.join(layout.initDir, name), action];
+  return layout.service ? [layout.service, name, action] : [initScript(layout, name), action];
 }
 
 /**

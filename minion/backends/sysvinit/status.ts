@@ -4,9 +4,8 @@
  * matches it. A service without an executable init script is not running: `service` would only
  * say "unrecognized service" and exit 1, so nothing is spawned to learn it.
  */
-import * as path from 'node:path';
 import { isExecutableFile } from '../../../common/which';
-import { initCommand } from './commands';
+import { initCommand, initScript } from './commands';
 import type { SysvLayout } from './layout';
 import { pidsMatching } from './processes';
 import { runTool } from './run';
@@ -20,7 +19,7 @@ import { runTool } from './run';
 export async function initStatus(layout: SysvLayout, name: string, sig?: string): Promise<boolean> {
   if (sig) return pidsMatching(sig).length > 0;
   const command = initCommand(layout, name, 'status');
-  if (!isExecutableFile(path.join(layout.initDir, name))) return false;
+  if (!isExecutableFile(initScript(layout, name))) return false;
   const r = await runTool(command, { discardOutput: true });
   return r.retcode === 0;
 }
